@@ -9,7 +9,7 @@ const { root } = require('../support/node-red');
 const { startNodeRed } = require('../support/red-process');
 const { startCollector } = require('../support/collector');
 const { launchBrowser, screenshot, chromiumAvailable, EDITOR_SETTINGS } = require('./browser');
-const { ALL_TYPES, CHANNELS, packageFlow, availableTypes } = require('./package-nodes');
+const { ALL_TYPES, CHANNELS, packageFlow, availableTypes, idOf } = require('./package-nodes');
 
 const MODULE = '@claude-usage/node-red-claude-usage';
 
@@ -87,7 +87,7 @@ describe('editor in Chromium: palette, edit dialogs, Verify and Test buttons', f
         icon: el.querySelector('.red-ui-palette-icon-container')?.getAttribute('data-palette-icon'),
       })),
     );
-    const ours = placed.filter((p) => p.type.startsWith('claude-'));
+    const ours = placed.filter((p) => (p.type || '').startsWith('claude-'));
     const expected = [...available].filter((t) => t !== 'claude-account').sort();
     assert.deepEqual(ours.map((p) => p.type).sort(), expected);
     for (const p of ours) {
@@ -104,7 +104,7 @@ describe('editor in Chromium: palette, edit dialogs, Verify and Test buttons', f
   for (const type of ALL_TYPES) {
     it(`opens the edit dialog of ${type} with translated labels`, async function () {
       requireType(this, type);
-      const tray = await openEditor(page, type);
+      const tray = await openEditor(page, idOf(type));
       const text = await trayText(tray);
       assert.doesNotMatch(text, new RegExp(`${type}\\.(label|placeholder|tip)`), 'an i18n key was not translated');
       assert.ok((await tray.locator('.form-row').count()) > 0);
@@ -116,7 +116,7 @@ describe('editor in Chromium: palette, edit dialogs, Verify and Test buttons', f
 
   it('Verify in the claude-account dialog shows the demo account', async function () {
     requireType(this, 'claude-account');
-    const tray = await openEditor(page, 'claude-account');
+    const tray = await openEditor(page, idOf('claude-account'));
     const verify = tray.getByRole('button', { name: /verify/i }).or(tray.locator('a.red-ui-button', { hasText: /verify/i })).first();
     const answer = page.waitForResponse((r) => r.url().endsWith('/claude-account/verify') && r.request().method() === 'POST');
     await verify.click();
@@ -128,6 +128,7 @@ describe('editor in Chromium: palette, edit dialogs, Verify and Test buttons', f
     await page.waitForTimeout(500);
     const shown = await trayText(tray);
     assert.match(shown, /\d+(\.\d)?\s*%/, 'the dialog shows the percentages');
+    assert.doesNotMatch(shown, /claude-account\.verify\./, 'untranslated message keys in the result');
     await screenshot(page, 'dialog-claude-account-verified');
     await closeEditor(page);
   });
@@ -135,7 +136,7 @@ describe('editor in Chromium: palette, edit dialogs, Verify and Test buttons', f
   for (const type of CHANNELS) {
     it(`Test in the ${type} dialog sends a test alert with the stored credentials`, async function () {
       requireType(this, type);
-      const tray = await openEditor(page, type);
+      const tray = await openEditor(page, idOf(type));
       const from = collector.messages.length;
       const button = tray.getByRole('button', { name: /test/i }).or(tray.locator('a.red-ui-button', { hasText: /test/i })).first();
       const answer = page.waitForResponse((r) => r.url().endsWith(`/${type}/test`) && r.request().method() === 'POST');

@@ -260,10 +260,14 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
       client.on('message', (topic, payload) => seen.set(topic, payload.toString()));
       await client.subscribeAsync(['homeassistant/#', 'claude-usage/#']);
       const local = flow.map((n) => (n.type === 'mqtt-broker' ? { ...n, broker: '127.0.0.1', port: String(broker.port) } : n));
+      // The first poll runs at deploy, before mqtt out is connected; poll again once it is, rather than wait an interval.
+      const usage = flow.find((n) => n.type === 'claude-usage');
+      local.push({ id: 'poll-now', type: 'inject', z: usage.z, props: [], repeat: '', crontab: '', once: false, topic: '', x: 0, y: 0, wires: [[usage.id]] });
       const mark = red.log.length;
       await red.deploy(local);
       await red.waitForLog(/Connected to broker/, 20_000, mark);
-      const until = Date.now() + 60_000;
+      assert.equal((await red.request('POST', '/inject/poll-now')).status, 200);
+      const until = Date.now() + 20_000;
       while (Date.now() < until && !(seen.has('claude-usage/work/state') && seen.has('homeassistant/sensor/claude_usage_work_session_pct/config'))) {
         await new Promise((r) => setTimeout(r, 100));
       }

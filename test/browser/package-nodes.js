@@ -27,29 +27,32 @@ function channelConfig(type, collector) {
   }
 }
 
-/** A flow with one node of each available type, on tab `z`. Returns the nodes; ids are the type names. */
+/** The id of the node of `type` in packageFlow (not the type itself: Node-RED would take it for a config reference). */
+const idOf = (type) => `node-${type}`;
+
+/** A flow with one node of each available type, on tab `z`, with ids from idOf(type). */
 function packageFlow(available, collector, z = 'tab-package') {
   const nodes = [{ id: z, type: 'tab', label: 'Claude usage nodes' }];
   let y = 60;
   const at = () => ({ z, x: 220, y: (y += 60) });
   if (available.has('claude-account')) {
-    nodes.push({ id: 'claude-account', type: 'claude-account', name: 'demo', auth: 'demo', organization: '', credentialsFile: '', cookieSetAt: '', warnDays: 7, baseUrl: 'https://claude.ai', oauthBaseUrl: 'https://api.anthropic.com', proxy: '', transport: 'undici' });
+    nodes.push({ id: idOf('claude-account'), type: 'claude-account', name: 'demo', auth: 'demo', organization: '', credentialsFile: '', cookieSetAt: '', warnDays: 7, baseUrl: 'https://claude.ai', oauthBaseUrl: 'https://api.anthropic.com', proxy: '', transport: 'undici' });
   }
   if (available.has('claude-usage') && available.has('claude-account')) {
-    nodes.push({ id: 'claude-usage', type: 'claude-usage', name: '', account: 'claude-account', interval: 300, history: 2016, ...at(), wires: [[], []] });
+    nodes.push({ id: idOf('claude-usage'), type: 'claude-usage', name: '', account: idOf('claude-account'), interval: 300, history: 2016, ...at(), wires: [[], []] });
   }
   if (available.has('claude-threshold')) {
-    nodes.push({ id: 'claude-threshold', type: 'claude-threshold', name: '', session: '75,90,95', weekly: '75,90,95', scoped: '', extra: '', cooldownHours: 4, rearmPct: 5, notifyReset: false, pace: false, timezone: '', ...at(), wires: [[]] });
+    nodes.push({ id: idOf('claude-threshold'), type: 'claude-threshold', name: '', session: '75,90,95', weekly: '75,90,95', scoped: '', extra: '', cooldownHours: 4, rearmPct: 5, notifyReset: false, pace: false, timezone: '', ...at(), wires: [[]] });
   }
   for (const type of CHANNELS.filter((t) => available.has(t))) {
     const { props, credentials } = channelConfig(type, collector);
-    nodes.push({ id: type, type, name: '', ...props, credentials, ...at(), wires: [[]] });
+    nodes.push({ id: idOf(type), type, name: '', ...props, credentials, ...at(), wires: [[]] });
   }
   if (available.has('claude-code-usage')) {
-    nodes.push({ id: 'claude-code-usage', type: 'claude-code-usage', name: '', configDir: '/nonexistent-claude-dir', interval: 3600, billingDay: 1, timezone: '', monthlySessions: 50, blockEndingMinutes: 30, inactivityMinutes: 10, host: 'e2e', ...at(), wires: [[], []] });
+    nodes.push({ id: idOf('claude-code-usage'), type: 'claude-code-usage', name: '', configDir: '/nonexistent-claude-dir', interval: 3600, billingDay: 1, timezone: '', monthlySessions: 50, blockEndingMinutes: 30, inactivityMinutes: 10, host: 'e2e', ...at(), wires: [[], []] });
   }
   if (available.has('claude-hass')) {
-    nodes.push({ id: 'claude-hass', type: 'claude-hass', name: '', prefix: 'homeassistant', baseTopic: 'claude-usage', devicePrefix: 'Claude', ...at(), wires: [[]] });
+    nodes.push({ id: idOf('claude-hass'), type: 'claude-hass', name: '', prefix: 'homeassistant', baseTopic: 'claude-usage', devicePrefix: 'Claude', ...at(), wires: [[]] });
   }
   return nodes;
 }
@@ -62,4 +65,4 @@ async function availableTypes(red) {
   return new Set(ours.flatMap((set) => set.types));
 }
 
-module.exports = { CHANNELS, ALL_TYPES, channelConfig, packageFlow, availableTypes };
+module.exports = { CHANNELS, ALL_TYPES, channelConfig, packageFlow, availableTypes, idOf };

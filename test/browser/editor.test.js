@@ -102,12 +102,14 @@ describe('editor in Chromium: palette, edit dialogs, Verify and Test buttons', f
   });
 
   for (const type of ALL_TYPES) {
-    it(`opens the edit dialog of ${type} with translated labels`, async function () {
+    it(`opens the edit dialog of ${type} with translated labels and help`, async function () {
       requireType(this, type);
       const tray = await openEditor(page, idOf(type));
       const text = await trayText(tray);
       assert.doesNotMatch(text, new RegExp(`${type}\\.(label|placeholder|tip)`), 'an i18n key was not translated');
       assert.ok((await tray.locator('.form-row').count()) > 0);
+      const help = await page.evaluate((t) => window.RED.nodes.getNodeHelp(t) || '', type);
+      assert.match(help, /<h3>/, `${type} has help text with sections`);
       await screenshot(page, `dialog-${type}`);
       await closeEditor(page);
       assert.deepEqual(browser.errors, []);

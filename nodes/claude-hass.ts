@@ -16,7 +16,7 @@ interface ClaudeHassDef extends NodeDef {
 
 const MEMORY_KEY = 'hass';
 
-/** Where the topic settings must not contain MQTT wildcards nor start/end with '/'. */
+/** A topic root from the editor: trimmed, without leading or trailing '/', never with MQTT wildcards. */
 function cleanTopic(value: unknown, fallback: string): string {
   const text = typeof value === 'string' ? value.trim().replace(/^\/+|\/+$/g, '') : '';
   return text && !/[+#]/.test(text) ? text : fallback;

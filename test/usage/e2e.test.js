@@ -169,3 +169,32 @@ describe('end to end: Verify needs claude-account.write', function () {
     assert.equal(res.json.usage.session.pct, 62.4);
   });
 });
+
+describe('end to end: the editor gets our icons, help and labels', function () {
+  this.timeout(60_000);
+  let red;
+  before(async () => {
+    red = await startNodeRed();
+  });
+  after(async () => {
+    await red?.stop();
+    red?.cleanup();
+  });
+
+  it('serves the node definitions with help text and the icons', async () => {
+    const html = await red.request('GET', '/nodes', undefined, { Accept: 'text/html' });
+    for (const type of ['claude-account', 'claude-usage']) {
+      assert.ok(html.text.includes(`data-help-name="${type}"`), `help for ${type}`);
+      assert.ok(html.text.includes(`data-template-name="${type}"`), `edit dialog for ${type}`);
+    }
+    const icons = await red.request('GET', '/icons', undefined, { Accept: 'application/json' });
+    assert.ok(icons.json['@claude-usage/node-red-claude-usage'].includes('claude-usage.svg'));
+    const icon = await red.request('GET', '/icons/@claude-usage/node-red-claude-usage/claude-usage.svg');
+    assert.equal(icon.status, 200);
+    assert.match(icon.text, /<svg/);
+    const messages = await red.request('GET', '/nodes/messages?lng=en-US', undefined, { Accept: 'application/json' });
+    assert.equal(messages.status, 200);
+    const catalog = await red.request('GET', '/locales/@claude-usage/node-red-claude-usage/claude-usage?lng=en-US');
+    assert.equal(catalog.json['claude-usage'].outputs.alerts, 'account alerts');
+  });
+});

@@ -25,11 +25,19 @@ const REFERENCES = ['account', 'broker', 'group', 'page', 'ui', 'theme'];
 /** Our nodes whose first output the live tests watch. */
 const PROBED = ['claude-usage', 'claude-code-usage', 'claude-hass'];
 
+/** The examples the tests below look into, by file name (without .json). */
+const EXAMPLE = {
+  alerts: '02 Usage alerts - thresholds to channels',
+  dashboard: '03 Dashboard 2.0 - gauges and history',
+  hass: '04 Home Assistant - MQTT discovery',
+  code: '05 Claude Code sessions - blocks and alerts',
+};
+
 const readExample = (name) => JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, `${name}.json`), 'utf8'));
 
 describe('examples: the flow files', () => {
-  it('are the four documented examples', () => {
-    assert.deepEqual(EXAMPLE_NAMES, ['1-usage-alerts', '2-dashboard', '3-home-assistant', '4-claude-code-sessions']);
+  it('include the documented recipes: alerts, dashboard, Home Assistant, Claude Code', () => {
+    for (const name of Object.values(EXAMPLE)) assert.ok(EXAMPLE_NAMES.includes(name), name);
   });
 
   for (const name of EXAMPLE_NAMES) {
@@ -141,7 +149,7 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
   }
 
   async function getExample(name) {
-    const res = await red.request('GET', `/library/examples/flows/${MODULE}/${name}`);
+    const res = await red.request('GET', `/library/examples/flows/${MODULE}/${encodeURIComponent(name)}`);
     assert.equal(res.status, 200, `GET example ${name}: ${res.text}`);
     return res.json;
   }
@@ -176,8 +184,8 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
     });
   }
 
-  it('2-dashboard: the gauges show the demo accounts’ values', async function () {
-    const flow = await getExample('2-dashboard');
+  it(`${EXAMPLE.dashboard}: the gauges show the demo accounts’ values`, async function () {
+    const flow = await getExample(EXAMPLE.dashboard);
     requireTypes(this, flow);
     const messages = await runAndWatch(flow);
     const usageIds = flow.filter((n) => n.type === 'claude-usage').map((n) => n.id);
@@ -230,8 +238,8 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
     assert.deepEqual(browser.errors, []);
   });
 
-  it('4-claude-code-sessions: the Claude Code page shows the active block from the logs', async function () {
-    const flow = await getExample('4-claude-code-sessions');
+  it(`${EXAMPLE.code}: the Claude Code page shows the active block from the logs`, async function () {
+    const flow = await getExample(EXAMPLE.code);
     requireTypes(this, flow);
     const messages = await runAndWatch(flow);
     const scan = messages.filter((m) => m.path.startsWith('/probe-')).at(-1).body;
@@ -249,9 +257,9 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
     assert.deepEqual(browser.errors, []);
   });
 
-  it('3-home-assistant: pointed at a real broker, Home Assistant gets the discovery configs and states', async function () {
+  it(`${EXAMPLE.hass}: pointed at a real broker, Home Assistant gets the discovery configs and states`, async function () {
     if (!mosquittoAvailable()) this.skip();
-    const flow = await getExample('3-home-assistant');
+    const flow = await getExample(EXAMPLE.hass);
     requireTypes(this, flow);
     const broker = await startMosquitto();
     const client = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });

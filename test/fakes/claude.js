@@ -57,6 +57,7 @@ async function startFakeClaude(opts = {}) {
     faults: [],
     /** A key to hand out once with Set-Cookie (and accept from then on). */
     rotateTo: null,
+    redirectTo: null,
     requests: [],
   };
   const sockets = new Set();
@@ -81,7 +82,8 @@ async function startFakeClaude(opts = {}) {
     reset: (res) => res.socket.destroy(),
     hang: () => undefined,
     truncated: (res) => send(res, 200, '{"five_hour": {"utilization": 62.4, "resets_at": "2026-11-'),
-    'not-usage': (res) => send(res, 200, { five_hour: { utilization: 'lots', resets_at: 7 } }),
+    // Where the redirect goes is set by the test: `fake.redirectTo`.
+    redirect: (res) => send(res, 302, '', { location: state.redirectTo }),
     'not-found': (res) => send(res, 404, { type: 'error', error: { type: 'not_found_error', message: 'Not found' } }),
   };
 

@@ -114,6 +114,33 @@ describe('claude/client', function () {
     assert.ok(err.retryAfterMs > 85_000 && err.retryAfterMs <= 90_000);
   });
 
+  for (const transport of ['undici', 'curl']) {
+    it(`goes through a configured proxy (${transport})`, async () => {
+      const { startProxy } = require('../fakes/proxy');
+      const proxy = await startProxy();
+      try {
+        const snap = await cookieSource({ transport, proxy: proxy.url }).fetchUsage();
+        assert.equal(snap.raw.five_hour.utilization, 62.4);
+        assert.ok(proxy.seen.length >= 1, 'the proxy carried the requests');
+        assert.equal(fake.requests.at(-1).headers.cookie, `sessionKey=${KEY}`);
+      } finally {
+        await proxy.close();
+      }
+    });
+
+    it(`never follows a redirect with the cookie (${transport})`, async () => {
+      const elsewhere = await startFakeClaude();
+      try {
+        fake.redirectTo = `${elsewhere.url}/api/organizations`;
+        fake.faults.push('redirect');
+        await assert.rejects(cookieSource({ transport }).fetchUsage(), (e) => e.code === 'HTTP_ERROR' && /HTTP 302/.test(e.message));
+        assert.equal(elsewhere.requests.length, 0, 'the other host saw nothing');
+      } finally {
+        await elsewhere.close();
+      }
+    });
+  }
+
   it('is refused when the network is down', async () => {
     const src = createSource(accountSettings({ auth: 'cookie', baseUrl: 'http://127.0.0.1:1' }, 1000), KEY);
     await assert.rejects(src.fetchUsage(), (e) => e.code === 'NETWORK' && /connection refused/.test(e.message));

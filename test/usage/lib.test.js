@@ -108,8 +108,10 @@ describe('claude/schedule', () => {
   it('backs off transient failures exponentially, capped at the interval', () => {
     assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => nextPollDelay(300_000, n, err('NETWORK'))), [15_000, 30_000, 60_000, 120_000, 240_000, 300_000]);
   });
-  it('waits for Retry-After and polls lasting failures at the interval', () => {
+  it('comes back when Retry-After says and polls lasting failures at the interval', () => {
     assert.equal(nextPollDelay(300_000, 1, err('RATE_LIMITED', 600_000)), 600_000);
+    assert.equal(nextPollDelay(300_000, 4, err('RATE_LIMITED', 1_000)), 1_000, "the server's word, not the backoff");
+    assert.equal(nextPollDelay(300_000, 2, err('RATE_LIMITED', null)), 30_000);
     assert.equal(nextPollDelay(300_000, 1, err('SESSION_EXPIRED')), 300_000);
     assert.equal(nextPollDelay(300_000, 0, null), 300_000);
   });

@@ -18,7 +18,7 @@ describe('claude/normalize', () => {
       ['weekly', 'weekly', 'Weekly'],
       ['weekly:opus', 'weekly_scoped', 'Weekly · Opus'],
     ]);
-    assert.deepEqual(u.extraUsage, { enabled: true, usedCredits: 12.34, monthlyLimit: 50, currency: 'USD', pct: 24.68 });
+    assert.deepEqual(u.extraUsage, { enabled: true, usedCredits: 12.34, monthlyLimit: 50, currency: 'USD', pct: 24.7 });
   });
 
   it('reads the limits[] generation to the same shape', () => {

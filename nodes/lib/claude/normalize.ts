@@ -77,7 +77,8 @@ function normalizeExtraUsage(raw: UsageResponse['extra_usage']): ExtraUsage | nu
   if (raw.is_enabled == null && used == null && limit == null) return null;
   const usedCredits = (used ?? 0) / 100;
   const monthlyLimit = limit == null ? null : limit / 100;
-  const pct = raw.utilization ?? (monthlyLimit ? Math.round((usedCredits / monthlyLimit) * 1000) / 10 : null);
+  const fraction = raw.utilization ?? (monthlyLimit ? (usedCredits / monthlyLimit) * 100 : null);
+  const pct = fraction === null ? null : Math.round(fraction * 10) / 10;
   return { enabled: raw.is_enabled ?? false, usedCredits, monthlyLimit, currency: raw.currency || 'USD', pct };
 }
 

@@ -15,12 +15,12 @@ export function intervalMs(value: unknown): number {
 }
 
 /**
- * Delay before the next poll: the interval after a success or a lasting failure;
- * exponential backoff (capped at the interval) after transient ones; never before a
- * server's Retry-After has passed.
+ * Delay before the next poll: the interval after a success or a lasting failure; when a
+ * server said when to come back (Retry-After), exactly then; otherwise exponential backoff,
+ * capped at the interval, after transient failures.
  */
 export function nextPollDelay(interval: number, consecutiveFailures: number, err: UsageError | null): number {
   if (!err || !isTransient(err.code)) return interval;
-  const backoff = backoffDelay(consecutiveFailures, Math.min(BACKOFF_BASE_MS, interval), interval);
-  return Math.max(backoff, err.retryAfterMs ?? 0);
+  if (err.retryAfterMs) return err.retryAfterMs;
+  return backoffDelay(consecutiveFailures, Math.min(BACKOFF_BASE_MS, interval), interval);
 }

@@ -22,9 +22,20 @@ async function main() {
   const red = await startNodeRed({ dashboard: true, settings: EDITOR_SETTINGS, env: { CLAUDE_CONFIG_DIR: logs } });
   const browser = await launchBrowser({ width: 1200, height: 760 });
   try {
-    const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort();
+    const sets = (await red.request('GET', '/nodes', undefined, { accept: 'application/json' })).json;
+    const registered = new Set(['tab', ...sets.filter((s) => s.enabled && !s.err).flatMap((s) => s.types)]);
+    const read = (f) => JSON.parse(fs.readFileSync(path.join(EXAMPLES, f), 'utf8'));
+    const files = fs
+      .readdirSync(EXAMPLES)
+      .filter((f) => f.endsWith('.json'))
+      .sort()
+      .filter((f) => {
+        const missing = [...new Set(read(f).map((n) => n.type))].filter((t) => !registered.has(t));
+        if (missing.length) console.log(`skipped ${f}: ${missing.join(', ')} not installed`);
+        return missing.length === 0;
+      });
     const all = new Map();
-    for (const f of files) for (const n of JSON.parse(fs.readFileSync(path.join(EXAMPLES, f), 'utf8'))) all.set(n.id, n);
+    for (const f of files) for (const n of read(f)) all.set(n.id, n);
     await red.deploy([...all.values()]);
     const started = Date.now();
     const page = browser.page;
@@ -36,7 +47,7 @@ async function main() {
       window.RED.menu.setSelected('menu-item-palette', false);
     });
     for (const f of files) {
-      const tab = JSON.parse(fs.readFileSync(path.join(EXAMPLES, f), 'utf8')).find((n) => n.type === 'tab');
+      const tab = read(f).find((n) => n.type === 'tab');
       await page.evaluate((id) => window.RED.workspaces.show(id), tab.id);
       await page.waitForTimeout(800);
       const name = `${FLOW_PICTURES[f.slice(0, 2)] || `flow-${f.slice(0, 2)}`}.png`;

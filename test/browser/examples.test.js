@@ -292,6 +292,23 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
     }
   });
 
+  it(`${EXAMPLE.code}: on a machine without Claude Code it logs no errors`, async function () {
+    const flow = await getExample(EXAMPLE.code);
+    requireTypes(this, flow);
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'no-claude-'));
+    const bare = await startNodeRed({ dashboard: true, env: { HOME: empty, CLAUDE_CONFIG_DIR: '' } });
+    try {
+      const mark = bare.log.length;
+      await bare.deploy(flow);
+      await new Promise((r) => setTimeout(r, 2000));
+      assert.deepEqual(problems(bare.log, mark), []);
+    } finally {
+      await bare.stop();
+      bare.cleanup();
+      fs.rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('all examples deploy together, sharing their accounts and dashboard', async function () {
     const flows = [];
     for (const name of EXAMPLE_NAMES) flows.push(...(await getExample(name)));

@@ -62,6 +62,16 @@ describe('examples: the flow files', () => {
     });
   }
 
+  it('list each poll node after the nodes it feeds, so its first poll on deploy reaches them', () => {
+    for (const name of Object.values(EXAMPLE)) {
+      const flow = readExample(name);
+      const at = new Map(flow.map((n, i) => [n.id, i]));
+      for (const n of flow.filter((x) => PROBED.includes(x.type) && x.type !== 'claude-hass')) {
+        for (const target of n.wires.flat()) assert.ok(at.get(target) < at.get(n.id), `${name}: ${n.id} comes before ${target}`);
+      }
+    }
+  });
+
   it('use every node type of the package at least once', () => {
     const used = new Set(EXAMPLE_NAMES.flatMap((name) => readExample(name).map((n) => n.type)));
     const declared = Object.keys(require(path.join(root, 'package.json'))['node-red'].nodes);
@@ -98,7 +108,8 @@ function withProbes(flow, collectorUrl) {
     probes.push({ ...collectorNode(probeId, n.z, collectorUrl, probeId), x: n.x, y: n.y + 30 });
     return { ...n, wires: [[...(n.wires[0] || []), probeId], ...n.wires.slice(1)] };
   });
-  return { flow: [...nodes, ...probes], probes: probes.map((p) => p.id) };
+  // Probes first: Node-RED creates nodes in order, and a message to a node not created yet is lost.
+  return { flow: [...probes, ...nodes], probes: probes.map((p) => p.id) };
 }
 
 /** Lines of the Node-RED log since `mark` that tell of a problem: errors, and warnings from our nodes. */
@@ -315,5 +326,21 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
     const merged = [...new Map(flows.map((n) => [n.id, n])).values()];
     requireTypes(this, merged);
     await runAndWatch(merged);
+    // The editor agrees: no enabled node of any example is flagged as misconfigured (a deploy would warn).
+    const page = browser.page;
+    await page.goto(`${red.url}/`);
+    await page.waitForFunction(() => window.RED && window.RED.nodes && window.RED.nodes.getWorkspaceOrder().length > 0, null, { timeout: 60_000 });
+    await page.waitForFunction((id) => !!window.RED.nodes.node(id), merged.find((n) => n.z).id, { timeout: 30_000 });
+    const invalid = await page.evaluate(() => {
+      const bad = [];
+      const check = (n) => {
+        window.RED.editor.validateNode(n);
+        if (!n.valid && !n.d) bad.push(`${n.type} ${n.id} ${n.name || ''}: ${JSON.stringify(n.validationErrors || [])}`);
+      };
+      window.RED.nodes.eachNode(check);
+      window.RED.nodes.eachConfig(check);
+      return bad;
+    });
+    assert.deepEqual(invalid, []);
   });
 });

@@ -12,7 +12,7 @@ const { launchBrowser, EDITOR_SETTINGS } = require('./browser');
 const OUT = path.join(root, 'docs', 'images');
 const EXAMPLES = path.join(root, 'examples');
 /** Picture name per example, by its number. */
-const FLOW_PICTURES = { '01': 'flow-getting-started', '02': 'flow-usage-alerts', '03': 'flow-dashboard', '04': 'flow-home-assistant', '05': 'flow-claude-code-sessions' };
+const FLOW_PICTURES = { '02': 'flow-usage-alerts', '03': 'flow-dashboard', '04': 'flow-home-assistant', '05': 'flow-claude-code-sessions' };
 const WAIT_FOR_POLLS_MS = Number(process.env.SCREENSHOT_WAIT_MS || 70_000);
 
 async function main() {
@@ -50,7 +50,8 @@ async function main() {
       const tab = read(f).find((n) => n.type === 'tab');
       await page.evaluate((id) => window.RED.workspaces.show(id), tab.id);
       await page.waitForTimeout(800);
-      const name = `${FLOW_PICTURES[f.slice(0, 2)] || `flow-${f.slice(0, 2)}`}.png`;
+      const name = FLOW_PICTURES[f.slice(0, 2)] && `${FLOW_PICTURES[f.slice(0, 2)]}.png`;
+      if (!name) continue;
       await page.locator('#red-ui-workspace-chart').screenshot({ path: path.join(OUT, name), clip: undefined });
       console.log('wrote', name);
     }

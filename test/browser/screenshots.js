@@ -47,12 +47,13 @@ async function main() {
       window.RED.menu.setSelected('menu-item-palette', false);
     });
     for (const f of files) {
+      const picture = FLOW_PICTURES[f.slice(0, 2)];
+      if (!picture) continue;
+      const name = `${picture}.png`;
       const tab = read(f).find((n) => n.type === 'tab');
       await page.evaluate((id) => window.RED.workspaces.show(id), tab.id);
       await page.waitForTimeout(800);
-      const name = FLOW_PICTURES[f.slice(0, 2)] && `${FLOW_PICTURES[f.slice(0, 2)]}.png`;
-      if (!name) continue;
-      await page.locator('#red-ui-workspace-chart').screenshot({ path: path.join(OUT, name), clip: undefined });
+      await page.locator('#red-ui-workspace-chart').screenshot({ path: path.join(OUT, name) });
       console.log('wrote', name);
     }
     await page.setViewportSize({ width: 1280, height: 1000 });

@@ -1,7 +1,8 @@
 'use strict';
 // The base of the channel fakes: a loopback HTTP server that records every request,
 // lets a test script the next answers (a status + body, a function of the request,
-// or a fault: 'reset' drops the connection, 'hang' never answers), and otherwise
+// or a fault: 'reset' drops the connection, 'hang' never answers, 'lost-answer'
+// handles the request but drops the connection instead of answering), and otherwise
 // hands the request to the service's own handler, which checks it against the
 // service's documented shape and answers as the service would.
 const http = require('node:http');
@@ -39,6 +40,7 @@ async function startFakeService(handle) {
       if (typeof next === 'function') next = next(r);
       if (next === 'reset') return req.socket.destroy();
       if (next === 'hang') return hanging.add(res);
+      if (next === 'lost-answer') return handle(r, () => req.socket.destroy());
       if (next) return respond(next.status, next.body, next.headers);
       try {
         handle(r, respond);

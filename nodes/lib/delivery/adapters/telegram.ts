@@ -60,7 +60,8 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
     if (!isHttpUrl(config.apiUrl)) return 'the API URL is not an http(s) URL';
     return null;
   },
-  secrets: (config) => [config.botToken.trim()],
+  // The part after the colon is the actual secret; a server may echo either form.
+  secrets: (config) => [config.botToken.trim(), config.botToken.trim().split(':')[1] ?? ''],
   destination: (config) => destinationKey('telegram', trimSlash(config.apiUrl), config.botToken.trim(), config.chatId.trim()),
   request(config, alert) {
     const chatId = config.chatId.trim();

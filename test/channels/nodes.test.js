@@ -215,6 +215,17 @@ describe('channel nodes', function () {
         assert.match(msg.error.message, /\[redacted\]/);
       });
 
+      it('logs an uncaught failure in plain words, secrets redacted', async () => {
+        fake.script(c.echo(fake));
+        const flow = flowFor(c, fake).filter((n) => n.type !== 'catch');
+        await helper.load(ALL_NODES, flow, { ch: c.creds(fake) });
+        helper.getNode('ch').receive({ ...alertMsg });
+        let logged;
+        while (!(logged = helper.log().args.map((a) => a[0]).find((e) => e.level === 20 && e.id === 'ch'))) await new Promise((r) => setTimeout(r, 5));
+        assert.match(String(logged.msg), /answered 4\d\d: .*\[redacted\]/);
+        assertClean('the log', logText(), c.secrets(fake));
+      });
+
       it('deploys without credentials, says so in the status and fails inputs plainly', async () => {
         // A status node created before the channel node sees the status it sets at deploy.
         const flow = flowFor(c, fake);

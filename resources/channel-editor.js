@@ -23,15 +23,24 @@
   }
 
   /**
-   * Wires the Test button of a channel node's edit dialog.
+   * Adds the Test button (and where its answer shows) to a channel node's edit dialog.
    * @param {object} node the node being edited (this in oneditprepare)
    * @param {string[]} properties the node's property names to send
    * @param {string[]} credentials the node's credential names to send
    */
   function setupTestButton(node, properties, credentials) {
-    var button = $('#node-input-claude-test');
-    var result = $('#node-input-claude-test-result');
-    button.off('click').on('click', function (e) {
+    var t = function (key) {
+      return node._(node.type + '.' + key);
+    };
+    var row = $('<div class="form-row claude-channel-test-row"></div>').appendTo('#dialog-form');
+    $('<label>&nbsp;</label>').appendTo(row);
+    var button = $('<button type="button" class="red-ui-button" id="node-input-claude-test"></button>')
+      .attr('title', t('testHint'))
+      .append('<i class="fa fa-paper-plane"></i> ')
+      .append($('<span></span>').text(t('label.test')))
+      .appendTo(row);
+    var result = $('<div id="node-input-claude-test-result" style="margin: 6px 0 0 104px;"></div>').appendTo(row);
+    button.on('click', function (e) {
       e.preventDefault();
       var body = { id: node.id };
       properties.concat(credentials).forEach(function (name) {
@@ -39,7 +48,7 @@
         if (v !== undefined) body[name] = v;
       });
       button.prop('disabled', true);
-      show(result, null, node._(node.type + '.common.testing'));
+      show(result, null, t('common.testing'));
       $.ajax({
         url: node.type + '/test',
         type: 'POST',
@@ -49,7 +58,7 @@
         timeout: 90000
       })
         .done(function (answer) {
-          show(result, !!answer.ok, answer.message || (answer.ok ? node._(node.type + '.common.sent') : node._(node.type + '.common.failed')));
+          show(result, !!answer.ok, answer.message || (answer.ok ? t('common.sent') : t('common.failed')));
         })
         .fail(function (xhr) {
           var answer = xhr.responseJSON || {};

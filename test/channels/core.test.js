@@ -207,6 +207,15 @@ describe('delivery core', () => {
       assert.equal(t.requests.length, 1);
     });
 
+    it('sends nothing once cancelled (queued behind others while the node closed)', async () => {
+      const t = scripted(ok);
+      const controller = new AbortController();
+      controller.abort();
+      const r = await deliver(discordAdapter, discord, alert, { http: t.http, signal: controller.signal });
+      assert.equal(r.error.code, 'CANCELLED');
+      assert.equal(t.requests.length, 0);
+    });
+
     it('keeps an unexpected transport failure from escaping', async () => {
       const r = await deliver(discordAdapter, discord, alert, { http: async () => { throw new TypeError('boom'); } });
       assert.equal(r.ok, false);

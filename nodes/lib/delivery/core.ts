@@ -185,6 +185,11 @@ export async function deliver<C>(adapter: ChannelAdapter<C>, config: C, alert: A
   // full by httpRequest, so a connection is never left half-consumed.
   async function step(build: () => OutgoingRequest, read: (res: HttpResponse) => ServiceAnswer): Promise<StepResult> {
     for (let attempt = 1; ; attempt++) {
+      if (options.signal?.aborted) {
+        // Queued behind other alerts while the node was closing: send nothing.
+        const message = `${adapter.service}: cancelled, the node was stopped`;
+        return { ok: false, status: null, error: new DeliveryError(message, 'CANCELLED', adapter.channel, null, attempts) };
+      }
       attempts++;
       let outcome: AttemptOutcome;
       let res: HttpResponse | undefined;

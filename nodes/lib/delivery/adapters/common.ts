@@ -1,8 +1,10 @@
 // Small helpers the service adapters share.
 
 import { createHash } from 'node:crypto';
+import type { z } from 'zod';
 import { headerValue, type HttpResponse } from '../../http';
 import { parseRetryAfter } from '../../retry';
+import type { ServiceAnswer } from '../types';
 
 /** The body as JSON, or undefined when it is not JSON. */
 export function jsonBody(res: HttpResponse): unknown {
@@ -11,6 +13,21 @@ export function jsonBody(res: HttpResponse): unknown {
   } catch {
     return undefined;
   }
+}
+
+export function isOk(res: HttpResponse): boolean {
+  return res.status >= 200 && res.status < 300;
+}
+
+/** The JSON body as `schema` describes it, or null when it is not JSON or does not match. */
+export function parsedBody<T>(res: HttpResponse, schema: z.ZodType<T>): T | null {
+  const parsed = schema.safeParse(jsonBody(res));
+  return parsed.success ? parsed.data : null;
+}
+
+/** The answer for a delivered message. */
+export function delivered(id: string | null): ServiceAnswer {
+  return { id, retryAfterMs: null, error: null };
 }
 
 /** The `Retry-After` header (seconds or HTTP date) in milliseconds, or null. */

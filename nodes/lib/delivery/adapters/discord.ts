@@ -8,7 +8,7 @@ import type { Alert, AlertLevel } from '../../alert';
 import type { HttpResponse } from '../../http';
 import { charCount, cutText } from '../text';
 import type { ChannelAdapter, ServiceAnswer } from '../types';
-import { destinationKey, isHttpUrl, jsonBody, retryAfterHeader, secondsToMs, urlSecrets } from './common';
+import { delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, secondsToMs, urlSecrets } from './common';
 
 export interface DiscordConfig {
   url: string;
@@ -86,13 +86,8 @@ export function firstFieldError(errors: unknown, path: string[] = []): string | 
 }
 
 export function readDiscordAnswer(res: HttpResponse, now: number): ServiceAnswer {
-  const body = jsonBody(res);
-  if (res.status >= 200 && res.status < 300) {
-    const sent = sentSchema.safeParse(body);
-    return { id: sent.success ? sent.data.id : null, retryAfterMs: null, error: null };
-  }
-  const parsed = errorSchema.safeParse(body);
-  const err = parsed.success ? parsed.data : {};
+  if (isOk(res)) return delivered(parsedBody(res, sentSchema)?.id ?? null);
+  const err = parsedBody(res, errorSchema) ?? {};
   const retryAfterMs = secondsToMs(err.retry_after) ?? retryAfterHeader(res, now);
   let error: string | null = null;
   if (err.message) {

@@ -9,7 +9,7 @@ import type { Alert } from '../../alert';
 import type { HttpResponse } from '../../http';
 import { cutText, escapeHtml, joinTitle } from '../text';
 import type { ChannelAdapter, OutgoingRequest, ServiceAnswer } from '../types';
-import { destinationKey, isHttpUrl, jsonBody, retryAfterHeader, trimSlash } from './common';
+import { delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, trimSlash } from './common';
 
 export interface MatrixConfig {
   accessToken: string;
@@ -49,8 +49,7 @@ function authHeaders(config: MatrixConfig): Record<string, string> {
 const errorSchema = z.object({ errcode: z.string().optional(), error: z.string().optional(), retry_after_ms: z.number().optional() });
 
 function readMatrixError(res: HttpResponse, now: number): ServiceAnswer {
-  const parsed = errorSchema.safeParse(jsonBody(res));
-  const err = parsed.success ? parsed.data : {};
+  const err = parsedBody(res, errorSchema) ?? {};
   const words = [err.error, err.errcode ? `(${err.errcode})` : ''].filter(Boolean).join(' ');
   const hint = typeof err.retry_after_ms === 'number' && err.retry_after_ms > 0 ? err.retry_after_ms : retryAfterHeader(res, now);
   return { id: null, retryAfterMs: hint, error: words || null };
@@ -60,9 +59,7 @@ const sentSchema = z.object({ event_id: z.string() });
 const aliasSchema = z.object({ room_id: z.string() });
 
 export function readMatrixAnswer(res: HttpResponse, now: number): ServiceAnswer {
-  if (res.status < 200 || res.status >= 300) return readMatrixError(res, now);
-  const sent = sentSchema.safeParse(jsonBody(res));
-  return { id: sent.success ? sent.data.event_id : null, retryAfterMs: null, error: null };
+  return isOk(res) ? delivered(parsedBody(res, sentSchema)?.event_id ?? null) : readMatrixError(res, now);
 }
 
 export function aliasRequest(config: MatrixConfig): OutgoingRequest {
@@ -89,12 +86,9 @@ export const matrixAdapter: ChannelAdapter<MatrixConfig> = {
     needed: (config) => config.room.trim().startsWith('#'),
     request: aliasRequest,
     read(res, now) {
-      if (res.status < 200 || res.status >= 300) return { value: null, answer: readMatrixError(res, now) };
-      const found = aliasSchema.safeParse(jsonBody(res));
-      return {
-        value: found.success ? found.data.room_id : null,
-        answer: { id: null, retryAfterMs: null, error: found.success ? null : 'the alias lookup gave no room_id' },
-      };
+      if (!isOk(res)) return { value: null, answer: readMatrixError(res, now) };
+      const found = parsedBody(res, aliasSchema);
+      return { value: found?.room_id ?? null, answer: { id: null, retryAfterMs: null, error: found ? null : 'the alias lookup gave no room_id' } };
     },
   },
   request(config, alert, ctx) {

@@ -8,7 +8,7 @@ import type { Alert, AlertLevel } from '../../alert';
 import type { HttpResponse } from '../../http';
 import { cutBytes, headerText } from '../text';
 import type { ChannelAdapter, ServiceAnswer } from '../types';
-import { destinationKey, isHttpUrl, jsonBody, retryAfterHeader, trimSlash } from './common';
+import { delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, trimSlash } from './common';
 
 export interface NtfyConfig {
   /** Access token (`tk_…`) or `user:password`; empty for open topics. */
@@ -45,13 +45,8 @@ const sentSchema = z.object({ id: z.string() });
 const errorSchema = z.object({ code: z.number().optional(), http: z.number().optional(), error: z.string().optional() });
 
 export function readNtfyAnswer(res: HttpResponse, now: number): ServiceAnswer {
-  const body = jsonBody(res);
-  if (res.status >= 200 && res.status < 300) {
-    const sent = sentSchema.safeParse(body);
-    return { id: sent.success ? sent.data.id : null, retryAfterMs: null, error: null };
-  }
-  const parsed = errorSchema.safeParse(body);
-  const err = parsed.success ? parsed.data : {};
+  if (isOk(res)) return delivered(parsedBody(res, sentSchema)?.id ?? null);
+  const err = parsedBody(res, errorSchema) ?? {};
   const error = err.error ? (err.code ? `${err.error} (${err.code})` : err.error) : null;
   return { id: null, retryAfterMs: retryAfterHeader(res, now), error };
 }

@@ -8,7 +8,7 @@ import type { Alert, AlertLevel } from '../../alert';
 import type { HttpResponse } from '../../http';
 import { cutText } from '../text';
 import type { ChannelAdapter, ServiceAnswer } from '../types';
-import { destinationKey, isHttpUrl, jsonBody, retryAfterHeader, trimSlash } from './common';
+import { delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, trimSlash } from './common';
 
 export type PushoverPriority = 'auto' | '-2' | '-1' | '0' | '1' | '2';
 
@@ -60,9 +60,8 @@ const answerSchema = z.object({
 });
 
 export function readPushoverAnswer(res: HttpResponse, now: number): ServiceAnswer {
-  const parsed = answerSchema.safeParse(jsonBody(res));
-  const answer = parsed.success ? parsed.data : null;
-  if (res.status >= 200 && res.status < 300) return { id: answer?.request ?? null, retryAfterMs: null, error: null };
+  const answer = parsedBody(res, answerSchema);
+  if (isOk(res)) return delivered(answer?.request ?? null);
   const error = answer?.errors?.length ? answer.errors.join('; ') : res.status === 429 ? 'message quota used up for this month' : null;
   const hint = retryAfterHeader(res, now) ?? (res.status >= 500 ? SERVER_ERROR_WAIT_MS : null);
   return { id: null, retryAfterMs: hint, error, final: res.status === 429 };

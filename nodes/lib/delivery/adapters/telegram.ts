@@ -8,7 +8,7 @@ import type { Alert } from '../../alert';
 import type { HttpResponse } from '../../http';
 import { charCount, cutText, escapeHtml } from '../text';
 import type { ChannelAdapter, ServiceAnswer } from '../types';
-import { destinationKey, isHttpUrl, jsonBody, retryAfterHeader, secondsToMs, trimSlash } from './common';
+import { delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, secondsToMs, trimSlash } from './common';
 
 export interface TelegramConfig {
   botToken: string;
@@ -38,11 +38,10 @@ const answerSchema = z.object({
 });
 
 export function readTelegramAnswer(res: HttpResponse, now: number): ServiceAnswer {
-  const parsed = answerSchema.safeParse(jsonBody(res));
-  const answer = parsed.success ? parsed.data : null;
-  if (res.status >= 200 && res.status < 300) {
+  const answer = parsedBody(res, answerSchema);
+  if (isOk(res)) {
     const id = answer?.result?.message_id;
-    return { id: id === undefined ? null : String(id), retryAfterMs: null, error: null };
+    return delivered(id === undefined ? null : String(id));
   }
   let error = answer?.description ?? null;
   const moved = answer?.parameters?.migrate_to_chat_id;

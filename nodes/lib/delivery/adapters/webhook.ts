@@ -7,7 +7,7 @@ import type { HttpResponse } from '../../http';
 import { fillTemplate, templateProblem } from '../template';
 import { cutText } from '../text';
 import type { ChannelAdapter, ServiceAnswer } from '../types';
-import { destinationKey, isHttpUrl, jsonBody, retryAfterHeader, urlSecrets } from './common';
+import { delivered, destinationKey, isHttpUrl, isOk, jsonBody, parsedBody, retryAfterHeader, urlSecrets } from './common';
 
 export type WebhookMethod = 'POST' | 'PUT' | 'GET';
 
@@ -50,19 +50,19 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
   return Object.keys(headers).some((k) => k.toLowerCase() === name);
 }
 
+const idField = z.object({ id: z.union([z.string(), z.number()]) });
 const errorFields = z.object({ message: z.string().optional(), error: z.string().optional() });
 
 /** An error text from whatever the server answered: a JSON message, else short plain text. */
 export function readWebhookAnswer(res: HttpResponse, now: number): ServiceAnswer {
-  const body = jsonBody(res);
-  const ok = res.status >= 200 && res.status < 300;
-  const idField = body && typeof body === 'object' ? (body as Record<string, unknown>).id : undefined;
-  const id = typeof idField === 'string' || typeof idField === 'number' ? String(idField) : null;
-  if (ok) return { id, retryAfterMs: null, error: null };
+  if (isOk(res)) {
+    const id = parsedBody(res, idField)?.id;
+    return delivered(id === undefined ? null : String(id));
+  }
   let error: string | null = null;
-  const fields = errorFields.safeParse(body);
-  if (fields.success && (fields.data.message || fields.data.error)) error = (fields.data.message || fields.data.error) ?? null;
-  else if (body === undefined && res.body.trim() && !/^\s*</.test(res.body)) error = res.body.trim().replace(/\s+/g, ' ');
+  const fields = parsedBody(res, errorFields);
+  if (fields?.message || fields?.error) error = (fields.message || fields.error) ?? null;
+  else if (jsonBody(res) === undefined && res.body.trim() && !/^\s*</.test(res.body)) error = res.body.trim().replace(/\s+/g, ' ');
   return { id: null, retryAfterMs: retryAfterHeader(res, now), error: error === null ? null : cutText(error, ERROR_TEXT_LIMIT) };
 }
 

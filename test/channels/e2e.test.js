@@ -5,6 +5,7 @@
 // The editor's Test endpoints are called through the admin API too.
 const assert = require('node:assert/strict');
 const { startNodeRed } = require('../support/red-process');
+const { nodeRedDir } = require('../support/node-red');
 const { startCollector, collectorNode } = require('../support/collector');
 const { startDiscordFake } = require('../fakes/discord');
 const { startWebhookFake } = require('../fakes/webhook');
@@ -159,6 +160,55 @@ describe('channel nodes end to end (real Node-RED)', function () {
     for (const t of ['claude-discord', 'claude-webhook', 'claude-pushover', 'claude-matrix', 'claude-ntfy', 'claude-telegram']) {
       assert.match(html.text, new RegExp(`data-help-name="${t}"`));
       assert.match(html.text, new RegExp(`data-template-name="${t}"`));
+    }
+  });
+});
+
+describe('channel Test endpoints behind admin auth (real Node-RED)', function () {
+  this.timeout(90_000);
+  const PASSWORD = 'test-password';
+  const TYPES = ['claude-discord', 'claude-webhook', 'claude-pushover', 'claude-matrix', 'claude-ntfy', 'claude-telegram'];
+  let red;
+
+  before(async () => {
+    // bcryptjs comes with the Node-RED under test: it checks the hash it makes.
+    const bcrypt = require(require.resolve('bcryptjs', { paths: [nodeRedDir()] }));
+    const HASH = bcrypt.hashSync(PASSWORD, 4);
+    red = await startNodeRed({
+      settings: {
+        adminAuth: {
+          type: 'credentials',
+          users: [
+            { username: 'admin', password: HASH, permissions: '*' },
+            { username: 'viewer', password: HASH, permissions: 'read' },
+          ],
+        },
+      },
+    });
+  });
+  after(async () => {
+    if (red) {
+      await red.stop();
+      red.cleanup();
+    }
+  });
+
+  async function tokenFor(username, scope) {
+    const res = await red.request('POST', '/auth/token', { client_id: 'node-red-admin', grant_type: 'password', scope, username, password: PASSWORD });
+    assert.equal(res.status, 200, res.text);
+    return { authorization: `Bearer ${res.json.access_token}` };
+  }
+
+  it('asks for <type>.write: refused without a login and for read-only users, 200 for an editor', async () => {
+    const viewer = await tokenFor('viewer', 'read');
+    const admin = await tokenFor('admin', '*');
+    for (const type of TYPES) {
+      assert.equal((await red.request('POST', `/${type}/test`, { id: 'x' })).status, 401, type);
+      assert.equal((await red.request('POST', `/${type}/test`, { id: 'x' }, viewer)).status, 401, `${type}: Node-RED answers 401 for a missing permission`);
+      const ok = await red.request('POST', `/${type}/test`, { id: 'x' }, admin);
+      assert.equal(ok.status, 200, type);
+      assert.equal(ok.json.ok, false, 'nothing configured: a plain-words refusal, no request');
+      assert.equal(ok.json.status, null);
     }
   });
 });

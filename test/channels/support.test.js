@@ -6,7 +6,8 @@ const { lib } = require('../support/node-red');
 const { cutText, cutBytes, escapeHtml, headerText, charCount } = lib('delivery/text');
 const { fillTemplate, templateProblem } = lib('delivery/template');
 const { DestinationQueues, QueueFullError } = lib('delivery/queue');
-const { retryingText, testCredentials, deliverySettings, choiceProp } = lib('delivery/channel-node');
+const { retryingText, testCredentials, deliverySettings, choiceProp, alertToDeliver } = lib('delivery/channel-node');
+const { parseHeaders } = lib('delivery/adapters/webhook');
 const { urlSecrets } = lib('delivery/adapters/common');
 const { makeAlert } = lib('alert');
 
@@ -101,6 +102,16 @@ describe('delivery helpers', () => {
     it('reads delivery tuning from settings, ignoring nonsense', () => {
       assert.deepEqual(deliverySettings({ claudeUsageDelivery: { baseDelayMs: '5', maxDelayMs: 20, timeoutMs: -1, maxHintMs: 'x' } }), { baseDelayMs: 5, maxDelayMs: 20 });
       assert.deepEqual(deliverySettings(undefined), {});
+    });
+    it('never delivers an alert without text', () => {
+      assert.equal(alertToDeliver({}).message, '(no text)');
+      assert.equal(alertToDeliver({ topic: 'T' }).message, '');
+      assert.equal(alertToDeliver({ payload: { a: 1 } }).message, '{"a":1}');
+    });
+    it('refuses header values a request cannot carry', () => {
+      assert.deepEqual(parseHeaders('{"X-A": "b", "X-N": 2}'), { 'X-A': 'b', 'X-N': '2' });
+      assert.throws(() => parseHeaders('{"X-A": "b\\r\\nInjected: 1"}'), /line breaks/);
+      assert.throws(() => parseHeaders('{"bad name": "x"}'), /not a valid header name/);
     });
     it('coerces choices', () => {
       assert.equal(choiceProp({ method: 'PUT' }, 'method', ['POST', 'PUT'], 'POST'), 'PUT');

@@ -124,7 +124,7 @@ async function startNodeRed(opts = {}) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited early:\n${log}`);
     try {
       const res = await fetch(url + '/settings');
-      if (res.ok) break;
+      if (res.ok || res.status === 401) break; // 401: listening, behind adminAuth
     } catch {
       /* not listening yet */
     }

@@ -8,7 +8,7 @@ import { alertFromMessage, makeAlert, type Alert } from '../alert';
 import { formatClock, formatDuration, resolveTimeZone } from '../format';
 import { redact } from '../redact';
 import { deliver, DeliveryError, type DeliveryOptions, type DeliveryResult } from './core';
-import { destinationQueues } from './queue';
+import { destinationQueues, QueueFullError } from './queue';
 import type { ChannelAdapter } from './types';
 
 export type Credentials = Record<string, string>;
@@ -69,6 +69,15 @@ function shortText(text: string): string {
   return text.length > STATUS_TEXT_LIMIT ? `${text.slice(0, STATUS_TEXT_LIMIT - 1)}…` : text;
 }
 
+const EMPTY_ALERT_TEXT = '(no text)';
+
+/** The alert to deliver for a message; never without text, which every service refuses. */
+export function alertToDeliver(msg: { topic?: unknown; payload?: unknown; alert?: unknown }): Alert {
+  const alert = alertFromMessage(msg);
+  if (!alert.title.trim() && !alert.message.trim()) alert.message = EMPTY_ALERT_TEXT;
+  return alert;
+}
+
 export function testAlert(now: Date = new Date()): Alert {
   return makeAlert(
     {
@@ -118,7 +127,7 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): 
     if (problem) show('red', 'ring', problem);
 
     node.on('input', (msg: NodeMessageInFlow, send, done) => {
-      const alert = alertFromMessage(msg as { topic?: unknown; payload?: unknown; alert?: unknown });
+      const alert = alertToDeliver(msg as { topic?: unknown; payload?: unknown; alert?: unknown });
       const run = () =>
         deliver(adapter, config, alert, {
           ...options,
@@ -143,7 +152,8 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): 
           }
         })
         .catch((err: unknown) => {
-          const error = new DeliveryError(redact(`${adapter.service}: ${(err as Error)?.message ?? String(err)}`, secrets), 'HTTP_ERROR', adapter.channel, null, 0);
+          const code = err instanceof QueueFullError ? 'QUEUE_FULL' : 'HTTP_ERROR';
+          const error = new DeliveryError(redact(`${adapter.service}: ${(err as Error)?.message ?? String(err)}`, secrets), code, adapter.channel, null, 0);
           (msg as Record<string, unknown>).delivery = { ok: false, channel: adapter.channel, status: null, attempts: 0, id: null };
           show('red', 'ring', error.message);
           done(error);

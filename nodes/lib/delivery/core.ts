@@ -44,7 +44,7 @@ export const DEFAULT_POLICY: Readonly<RetryPolicy> = {
 };
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-export type DeliveryErrorCode = 'CONFIG' | 'NETWORK' | 'RATE_LIMITED' | 'REJECTED' | 'HTTP_ERROR' | 'CANCELLED';
+export type DeliveryErrorCode = 'CONFIG' | 'NETWORK' | 'RATE_LIMITED' | 'REJECTED' | 'HTTP_ERROR' | 'QUEUE_FULL' | 'CANCELLED';
 
 export class DeliveryError extends Error {
   constructor(

@@ -77,7 +77,7 @@ export const ntfyAdapter: ChannelAdapter<NtfyConfig> = {
       url: `${trimSlash(config.server)}/${config.topic.trim()}`,
       method: 'POST',
       headers,
-      body: cutBytes(alert.message || alert.title || 'Claude usage alert', NTFY_MESSAGE_BYTES),
+      body: cutBytes(alert.message || alert.title, NTFY_MESSAGE_BYTES),
     };
   },
   read: readNtfyAnswer,

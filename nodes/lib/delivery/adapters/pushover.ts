@@ -38,7 +38,7 @@ export function pushoverForm(config: PushoverConfig, alert: Alert): URLSearchPar
   const form = new URLSearchParams({
     token: config.token.trim(),
     user: config.user.trim(),
-    message: cutText(alert.message || alert.title || ' ', PUSHOVER_LIMITS.message),
+    message: cutText(alert.message || alert.title, PUSHOVER_LIMITS.message),
   });
   if (alert.title) form.set('title', cutText(alert.title, PUSHOVER_LIMITS.title));
   if (config.device.trim()) form.set('device', config.device.trim());

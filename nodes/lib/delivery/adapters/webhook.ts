@@ -41,6 +41,8 @@ export function parseHeaders(text: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(parsed.data)) {
     if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new Error(`"${name}" is not a valid header name`);
+    // eslint-disable-next-line no-control-regex
+    if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(String(v))) throw new Error(`the value of header "${name}" has line breaks or characters a header cannot carry`);
     out[name] = String(v);
   }
   return out;

@@ -303,6 +303,27 @@ describe('channel nodes', function () {
     });
   });
 
+  describe('settings', () => {
+    let fake;
+    before(async () => (fake = await startDiscordFake()));
+    after(async () => {
+      helper.settings({ claudeUsageDelivery: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 3000 } });
+      await fake.close();
+    });
+
+    it('honours claudeUsageDelivery from settings.js (here: 2 attempts at most)', async () => {
+      helper.settings({ claudeUsageDelivery: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 3000, maxAttempts: 2 } });
+      const c = CHANNELS[0];
+      fake.script(...Array.from({ length: 5 }, () => ({ status: 503, body: { message: 'unavailable' } })));
+      await helper.load(ALL_NODES, flowFor(c, fake), { ch: c.creds(fake) });
+      const caught = nextMessage(helper.getNode('caught'));
+      helper.getNode('ch').receive({ payload: 'x' });
+      const msg = await caught;
+      assert.equal(msg.delivery.attempts, 2);
+      assert.equal(msg.error.message, 'Discord answered 503: unavailable (after 2 attempts)');
+    });
+  });
+
   describe('closing', () => {
     let fake;
     before(async () => (fake = await startDiscordFake()));

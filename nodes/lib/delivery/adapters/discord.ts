@@ -15,7 +15,7 @@ export interface DiscordConfig {
   username: string;
 }
 
-export const DISCORD_LIMITS = { content: 2000, title: 256, description: 4096, footer: 2048, total: 6000, username: 80 } as const;
+export const DISCORD_LIMITS = { title: 256, description: 4096, footer: 2048, total: 6000, username: 80 } as const;
 
 export const DISCORD_COLOURS: Record<AlertLevel, number> = {
   info: 0x3498db,

@@ -6,7 +6,7 @@ const { lib } = require('../support/node-red');
 const { cutText, cutBytes, escapeHtml, headerText, charCount } = lib('delivery/text');
 const { fillTemplate, templateProblem } = lib('delivery/template');
 const { DestinationQueues, QueueFullError } = lib('delivery/queue');
-const { retryingText, testCredentials, deliverySettings, choiceProp, alertToDeliver } = lib('delivery/channel-node');
+const { retryingText, sentText, testCredentials, deliverySettings, choiceProp, alertToDeliver } = lib('delivery/channel-node');
 const { parseHeaders } = lib('delivery/adapters/webhook');
 const { urlSecrets } = lib('delivery/adapters/common');
 const { makeAlert } = lib('alert');
@@ -90,6 +90,10 @@ describe('delivery helpers', () => {
   });
 
   describe('channel node glue', () => {
+    it('words the sent time as a clock time only', () => {
+      assert.equal(sentText(new Date('2026-11-22T14:05:59Z'), 'UTC'), 'sent 14:05');
+      assert.equal(sentText(new Date('2026-11-22T14:05:00Z'), 'Europe/Berlin'), 'sent 15:05');
+    });
     it('words retry waits', () => {
       assert.equal(retryingText(12_000), 'retrying in 12s');
       assert.equal(retryingText(300), 'retrying in 1s');

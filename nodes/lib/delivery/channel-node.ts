@@ -64,6 +64,11 @@ export function retryingText(delayMs: number): string {
   return seconds < 60 ? `retrying in ${seconds}s` : `retrying in ${formatDuration(seconds / 60)}`;
 }
 
+/** "sent 14:05": the time of day alone, as the status is read the same day. */
+export function sentText(at: Date, timeZone: string): string {
+  return `sent ${formatClock(at, timeZone, at)}`;
+}
+
 const STATUS_TEXT_LIMIT = 80;
 function shortText(text: string): string {
   return text.length > STATUS_TEXT_LIMIT ? `${text.slice(0, STATUS_TEXT_LIMIT - 1)}…` : text;
@@ -140,7 +145,7 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): 
         .then((result) => {
           (msg as Record<string, unknown>).delivery = deliveryReport(result);
           if (result.ok) {
-            show('green', 'dot', `sent ${formatClock(new Date(), timeZone)}`);
+            show('green', 'dot', sentText(new Date(), timeZone));
             send(msg);
             done();
           } else if (result.error?.code === 'CANCELLED') {

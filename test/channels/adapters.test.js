@@ -296,6 +296,14 @@ describe('channel adapters against their fakes', () => {
       assert.equal(r.error.message, 'Matrix answered 404: Room alias #nope:example.org not found (M_NOT_FOUND)');
     });
 
+    it('explains an alias answer without a room id', async () => {
+      fake.script({ status: 200, body: { servers: ['example.org'] } });
+      const r = await deliver(matrixAdapter, cfg({ room: fake.roomAlias }), alertOf(), fast);
+      assert.equal(r.ok, false);
+      assert.equal(r.error.message, 'Matrix: the alias lookup gave no room_id');
+      assert.equal(fake.events.length, 0);
+    });
+
     it('waits retry_after_ms on M_LIMIT_EXCEEDED and reuses the txnId', async () => {
       fake.script(fake.limitExceeded(20));
       const r = await deliver(matrixAdapter, cfg(), alertOf(), fast);

@@ -223,18 +223,19 @@ export async function deliver<C>(adapter: ChannelAdapter<C>, config: C, alert: A
   const ctx: DeliveryContext = { txnId: newTxnId(now()) };
   const resolve = adapter.resolve;
   if (resolve?.needed(config)) {
-    const lookup: { value: string | null } = { value: null };
+    const lookup: { value: string | null; error: string | null } = { value: null, error: null };
     const found = await step(
       () => resolve.request(config),
       (res) => {
         const read = resolve.read(res, now());
         lookup.value = read.value;
+        lookup.error = read.answer.error;
         return read.answer;
       },
     );
     if (!found.ok) return result(false, found.status, null, found.error);
     if (!lookup.value) {
-      const message = clean(`${adapter.service}: could not resolve the destination`);
+      const message = clean(`${adapter.service}: ${lookup.error ?? 'could not resolve the destination'}`);
       return result(false, found.status, null, new DeliveryError(message, 'REJECTED', adapter.channel, found.status, attempts));
     }
     ctx.resolved = lookup.value;

@@ -38,7 +38,7 @@ export function matrixContent(msgtype: string, alert: Alert): MatrixContent {
     msgtype,
     body: joinTitle(title, message),
     format: 'org.matrix.custom.html',
-    formatted_body: title ? (html ? `<strong>${escapeHtml(title)}</strong><br>${html}` : `<strong>${escapeHtml(title)}</strong>`) : html,
+    formatted_body: [title ? `<strong>${escapeHtml(title)}</strong>` : '', html].filter(Boolean).join('<br>'),
   };
 }
 

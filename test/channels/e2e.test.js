@@ -67,7 +67,7 @@ describe('channel nodes end to end (real Node-RED)', function () {
     collector = await startCollector();
     [fakes.discord, fakes.webhook, fakes.pushover, fakes.matrix, fakes.ntfy, fakes.telegram] = await Promise.all([startDiscordFake(), startWebhookFake(), startPushoverFake(), startMatrixFake(), startNtfyFake(), startTelegramFake()]);
     secrets = [fakes.discord.token, fakes.webhook.slackSecret, fakes.pushover.token, fakes.pushover.user, fakes.matrix.accessToken, fakes.ntfy.token, fakes.telegram.botToken];
-    red = await startNodeRed({ settings: { claudeUsageDelivery: { baseDelayMs: 10, maxDelayMs: 50, timeoutMs: 5000 } } });
+    red = await startNodeRed({ settings: { claudeUsage: { delivery: { baseDelayMs: 10, maxDelayMs: 50, timeoutMs: 5000 } } } });
     await red.deploy(flows());
   });
 

@@ -126,7 +126,7 @@ const alertMsg = {
 };
 
 describe('channel nodes', function () {
-  before(() => helper.settings({ claudeUsageDelivery: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 3000 } }));
+  before(() => helper.settings({ claudeUsage: { delivery: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 3000 } } }));
   afterEach(async () => {
     await helper.unload();
   });
@@ -307,12 +307,12 @@ describe('channel nodes', function () {
     let fake;
     before(async () => (fake = await startDiscordFake()));
     after(async () => {
-      helper.settings({ claudeUsageDelivery: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 3000 } });
+      helper.settings({ claudeUsage: { delivery: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 3000 } } });
       await fake.close();
     });
 
-    it('honours claudeUsageDelivery from settings.js (here: 2 attempts at most)', async () => {
-      helper.settings({ claudeUsageDelivery: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 3000, maxAttempts: 2 } });
+    it('honours claudeUsage.delivery from settings.js (here: 2 attempts at most)', async () => {
+      helper.settings({ claudeUsage: { delivery: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 3000, maxAttempts: 2 } } });
       const c = CHANNELS[0];
       fake.script(...Array.from({ length: 5 }, () => ({ status: 503, body: { message: 'unavailable' } })));
       await helper.load(ALL_NODES, flowFor(c, fake), { ch: c.creds(fake) });

@@ -104,7 +104,7 @@ describe('delivery helpers', () => {
       assert.deepEqual(testCredentials(['token'], { token: '' }, undefined), { token: '' });
     });
     it('reads delivery tuning from settings, ignoring nonsense', () => {
-      assert.deepEqual(deliverySettings({ claudeUsageDelivery: { baseDelayMs: '5', maxDelayMs: 20, timeoutMs: -1, maxHintMs: 'x' } }), { baseDelayMs: 5, maxDelayMs: 20 });
+      assert.deepEqual(deliverySettings({ claudeUsage: { delivery: { baseDelayMs: '5', maxDelayMs: 20, timeoutMs: -1, maxHintMs: 'x' } } }), { baseDelayMs: 5, maxDelayMs: 20 });
       assert.deepEqual(deliverySettings(undefined), {});
     });
     it('never delivers an alert without text', () => {

@@ -32,9 +32,9 @@ export interface DeliveryReport {
   id: string | null;
 }
 
-/** Optional runtime tuning from settings.js: `claudeUsageDelivery: { timeoutMs, baseDelayMs, maxDelayMs, maxHintMs }`. */
+/** Optional runtime tuning from settings.js: `claudeUsage: { delivery: { timeoutMs, baseDelayMs, maxDelayMs, maxHintMs, maxAttempts } }`. */
 export function deliverySettings(settings: unknown): DeliveryOptions {
-  const given = (settings as { claudeUsageDelivery?: Record<string, unknown> } | undefined)?.claudeUsageDelivery ?? {};
+  const given = (settings as { claudeUsage?: { delivery?: Record<string, unknown> } } | undefined)?.claudeUsage?.delivery ?? {};
   const out: DeliveryOptions = {};
   for (const key of ['timeoutMs', 'baseDelayMs', 'maxDelayMs', 'maxHintMs', 'maxAttempts'] as const) {
     const n = Number(given[key]);

@@ -39,13 +39,11 @@ for (const size of sizes) {
   }
   const ours = [];
   const theirs = [];
-  let idle = [];
   for (let i = 0; i < runs; i++) {
-    const o = timed(process.execPath, [path.join(__dirname, 'code-usage-scan.js'), dir, '20']);
-    ours.push(o);
-    idle = idle.concat(JSON.parse(o.stdout).idleMs);
+    ours.push(timed(process.execPath, [path.join(__dirname, 'code-usage-scan.js'), dir]));
     theirs.push(timed(CCUSAGE, ['blocks', '--json', '--offline'], { CLAUDE_CONFIG_DIR: dir }));
   }
+  const idle = JSON.parse(timed(process.execPath, [path.join(__dirname, 'code-usage-scan.js'), dir, '50']).stdout).idleMs;
   const ow = ours.map((r) => r.ms);
   const tw = theirs.map((r) => r.ms);
   console.log(`\n${size} MiB, ${runs} runs each (wall ms, whole process):`);

@@ -94,7 +94,7 @@ describe('code-usage line parser', () => {
     assert.equal(f.messageId, 'msg_1');
     assert.equal(f.model, 'm');
     assert.equal(f.timestamp, '2026-01-01T00:00:00Z');
-    assert.deepEqual(f.usage, { input_tokens: 1, output_tokens: 2 });
+    assert.deepEqual(f.usage, { input: 1, output: 2, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, fast: false });
   });
   it('returns null for a corrupt line', () => {
     const line = Buffer.from('{"type":"assistant","message":{"usage":{"input_tokens":5,');

@@ -1,6 +1,6 @@
 // The de-duplicated usage entries of a log tree, and usage-limit lines.
 import type { LineFields } from './line-parser';
-import type { Pricer } from './pricing';
+import type { Pricer, PriceOverride } from './pricing';
 
 export interface UsageEntry {
   /** epoch ms */
@@ -13,6 +13,8 @@ export interface UsageEntry {
   cacheRead: number;
   costUSD: number;
   sidechain: boolean;
+  /** message.id of a line with a requestId (for the sidechain replay rule), else null */
+  messageId: string | null;
 }
 
 export interface LimitLine {
@@ -27,9 +29,15 @@ export function entryTokens(e: UsageEntry): number {
   return e.input + e.output + e.cacheWrite + e.cacheRead;
 }
 
-function count(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
+/** Epoch ms of an ISO time; the common `YYYY-MM-DDTHH:MM:SS.sssZ` form without Date.parse. */
+export function parseTime(iso: string): number {
+  if (iso.length === 24 && iso.charCodeAt(23) === 90 /* Z */ && iso.charCodeAt(10) === 84 /* T */ && iso.charCodeAt(19) === 46) {
+    const t = Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10), +iso.slice(11, 13), +iso.slice(14, 16), +iso.slice(17, 19), +iso.slice(20, 23));
+    if (!Number.isNaN(t)) return t;
+  }
+  return Date.parse(iso);
 }
+
 
 const LIMIT_TEXT = /usage limit reached|hit your (?:usage )?limit|limit will reset|rate limit reached/i;
 
@@ -51,25 +59,52 @@ export function limitLineOf(fields: LineFields): LimitLine | null {
   return { at: fields.timestamp, resetsAt, text: text.replace(/\|\d{9,11}\b/, '').trim() };
 }
 
+/** Entries of a store in a form that crosses a worker boundary cheaply. */
+export interface ExportedEntries {
+  keys: string[];
+  messageIds: Array<string | null>;
+  models: string[];
+  /** per entry: t, input, output, cacheWrite, cacheWrite1h, cacheRead, costUSD, sidechain (0/1) */
+  numbers: Float64Array;
+  limitLines: LimitLine[];
+}
+
+const FIELDS = 8;
+
 /**
  * Keeps one entry per response. Claude Code writes one line per content block of a
  * response (the first with a partial output count) and copies responses into resumed
  * sessions, so lines are keyed by message.id + requestId and the line with the largest
- * token total wins. Without a requestId the key is message.id within its session; lines
- * with no message.id are counted as they are, lines whose message.id is not a string not at all (as ccusage). A sidechain line that replays a main
- * line (same message.id and timestamp, another requestId) is dropped (as ccusage).
+ * token total wins. As in ccusage: without a requestId the key is message.id within its
+ * session; a line with no message.id is counted as it is, one whose message.id is not a
+ * string not at all; a sidechain line that replays a main line (same message.id and
+ * timestamp, another requestId) is dropped.
  */
 export class EntryStore {
   private readonly byKey = new Map<string, UsageEntry>();
-  private readonly replays = new Map<string, string>();
+  /** message.id → key of its latest entry (lines with a requestId), for the sidechain replay rule */
+  private readonly byMessage = new Map<string, string>();
   limitLines: LimitLine[] = [];
   private version = 0;
   private anonymous = 0;
 
-  constructor(private readonly pricer: Pricer) {}
+  constructor(
+    private readonly pricer: Pricer,
+    /** keeps keys of id-less lines apart between stores that get merged */
+    private readonly anonymousPrefix = '',
+  ) {}
 
   get size(): number {
     return this.byKey.size;
+  }
+
+  /** The price overrides in force (for a worker thread that prices lines the same way). */
+  get pricing(): Record<string, PriceOverride> {
+    return this.pricer.overridesGiven;
+  }
+
+  noteUnknownModel(model: string): void {
+    this.pricer.unknownModels.add(model);
   }
 
   /** Changes whenever the set of entries changes. */
@@ -79,7 +114,7 @@ export class EntryStore {
 
   clear(): void {
     this.byKey.clear();
-    this.replays.clear();
+    this.byMessage.clear();
     this.limitLines = [];
     this.version++;
   }
@@ -92,63 +127,110 @@ export class EntryStore {
   add(f: LineFields): boolean {
     const u = f.usage;
     if (!u || !f.timestamp || f.messageId === null || f.messageId === '') return false;
-    const t = Date.parse(f.timestamp);
-    if (Number.isNaN(t) || typeof u.input_tokens !== 'number' || typeof u.output_tokens !== 'number') return false;
-    const cacheWrite = count(u.cache_creation_input_tokens);
-    const split = u.cache_creation && typeof u.cache_creation === 'object' ? (u.cache_creation as Record<string, unknown>) : null;
+    const t = parseTime(f.timestamp);
+    if (Number.isNaN(t)) return false;
     const entry: UsageEntry = {
       t,
       // ccusage lists fast-mode requests under their own model name
-      model: (f.model || 'unknown') + (u.speed === 'fast' ? '-fast' : ''),
-      input: count(u.input_tokens),
-      output: count(u.output_tokens),
-      cacheWrite,
-      cacheWrite1h: split ? Math.min(cacheWrite, count(split.ephemeral_1h_input_tokens)) : 0,
-      cacheRead: count(u.cache_read_input_tokens),
+      model: u.fast ? `${f.model || 'unknown'}-fast` : f.model || 'unknown',
+      input: u.input,
+      output: u.output,
+      cacheWrite: u.cacheWrite,
+      cacheWrite1h: Math.min(u.cacheWrite, u.cacheWrite1h),
+      cacheRead: u.cacheRead,
       costUSD: 0,
       sidechain: f.isSidechain === true,
+      messageId: f.requestId ? (f.messageId as string) : null,
     };
     const key =
       f.messageId === undefined
-        ? `\u0000${this.anonymous++}` // no message id: nothing to match it with, counted as is (as ccusage)
+        ? `\u0000${this.anonymousPrefix}${this.anonymous++}`
         : f.requestId
           ? `${f.messageId}\u0000${f.requestId}`
           : `${f.messageId}\u0000\u0000${f.sessionId ?? ''}`;
+    return this.insert(key, entry, u.fast);
+  }
+
+  /** The de-duplication rules; `fast` non-null means the entry still needs its price. */
+  private insert(key: string, entry: UsageEntry, fast: boolean | null): boolean {
     const existing = this.byKey.get(key);
     if (existing) {
       if (entryTokens(entry) <= entryTokens(existing)) return false;
-      if (f.requestId) this.replays.set(`${f.messageId}\u0000${f.timestamp}`, key);
-      this.price(entry, u);
-      this.byKey.set(key, entry);
-      this.version++;
-      return true;
-    }
-    if (f.requestId && f.messageId) {
-      const replayKey = `${f.messageId}\u0000${f.timestamp}`;
-      const other = this.replays.get(replayKey);
+    } else if (entry.messageId !== null) {
+      // A sidechain replay: same message.id and time as an entry with another requestId.
+      const other = this.byMessage.get(entry.messageId);
       if (other !== undefined && other !== key) {
         const otherEntry = this.byKey.get(other);
-        if (otherEntry && (entry.sidechain || otherEntry.sidechain)) {
+        if (otherEntry && otherEntry.t === entry.t && (entry.sidechain || otherEntry.sidechain)) {
           if (entry.sidechain) return false;
           this.byKey.delete(other);
         }
       }
-      this.replays.set(replayKey, key);
     }
-    this.price(entry, u);
+    if (entry.messageId !== null) this.byMessage.set(entry.messageId, key);
+    if (fast !== null) this.price(entry, fast);
     this.byKey.set(key, entry);
     this.version++;
     return true;
   }
 
-  private price(entry: UsageEntry, u: Record<string, unknown>): void {
+  /** All entries, for merging into another store (see `merge`). */
+  export(): ExportedEntries {
+    const n = this.byKey.size;
+    const out: ExportedEntries = { keys: [], messageIds: [], models: [], numbers: new Float64Array(n * FIELDS), limitLines: this.limitLines };
+    let i = 0;
+    for (const [key, e] of this.byKey) {
+      out.keys.push(key);
+      out.messageIds.push(e.messageId);
+      out.models.push(e.model);
+      const o = i * FIELDS;
+      out.numbers[o] = e.t;
+      out.numbers[o + 1] = e.input;
+      out.numbers[o + 2] = e.output;
+      out.numbers[o + 3] = e.cacheWrite;
+      out.numbers[o + 4] = e.cacheWrite1h;
+      out.numbers[o + 5] = e.cacheRead;
+      out.numbers[o + 6] = e.costUSD;
+      out.numbers[o + 7] = e.sidechain ? 1 : 0;
+      i++;
+    }
+    return out;
+  }
+
+  /** Adds another store's entries (priced with the same prices) under the same rules. */
+  merge(other: ExportedEntries): void {
+    const { keys, messageIds, models, numbers } = other;
+    for (let i = 0; i < keys.length; i++) {
+      const o = i * FIELDS;
+      this.insert(
+        keys[i],
+        {
+          t: numbers[o],
+          model: models[i],
+          input: numbers[o + 1],
+          output: numbers[o + 2],
+          cacheWrite: numbers[o + 3],
+          cacheWrite1h: numbers[o + 4],
+          cacheRead: numbers[o + 5],
+          costUSD: numbers[o + 6],
+          sidechain: numbers[o + 7] === 1,
+          messageId: messageIds[i],
+        },
+        null,
+      );
+    }
+    for (const l of other.limitLines) this.limitLines.push(l);
+    this.version++;
+  }
+
+  private price(entry: UsageEntry, fast: boolean): void {
     entry.costUSD = this.pricer.cost(entry.model, {
       input: entry.input,
       output: entry.output,
       cacheWrite: entry.cacheWrite,
       cacheWrite1h: entry.cacheWrite1h,
       cacheRead: entry.cacheRead,
-      fast: u.speed === 'fast',
+      fast,
     });
   }
 }

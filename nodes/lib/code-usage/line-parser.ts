@@ -22,9 +22,42 @@ export interface LineFields {
   /** null when present but not a string */
   messageId?: string | null;
   model?: string;
-  usage?: Record<string, unknown>;
+  usage?: ParsedUsage;
   /** message.content, only decoded for API error lines (usage-limit detection) */
   content?: unknown;
+}
+
+/** Token counts of one line; present only when input_tokens and output_tokens are numbers. */
+export interface ParsedUsage {
+  input: number;
+  output: number;
+  /** cache_creation_input_tokens */
+  cacheWrite: number;
+  /** cache_creation.ephemeral_1h_input_tokens */
+  cacheWrite1h: number;
+  cacheRead: number;
+  /** usage.speed === "fast" */
+  fast: boolean;
+}
+
+function tokenCount(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
+}
+
+/** ParsedUsage of a decoded usage object, or undefined when it has no token counts. */
+export function usageFromObject(u: unknown): ParsedUsage | undefined {
+  if (!u || typeof u !== 'object') return undefined;
+  const o = u as Record<string, unknown>;
+  if (typeof o.input_tokens !== 'number' || typeof o.output_tokens !== 'number') return undefined;
+  const split = o.cache_creation && typeof o.cache_creation === 'object' ? (o.cache_creation as Record<string, unknown>) : null;
+  return {
+    input: tokenCount(o.input_tokens),
+    output: tokenCount(o.output_tokens),
+    cacheWrite: tokenCount(o.cache_creation_input_tokens),
+    cacheWrite1h: split ? tokenCount(split.ephemeral_1h_input_tokens) : 0,
+    cacheRead: tokenCount(o.cache_read_input_tokens),
+    fast: o.speed === 'fast',
+  };
 }
 
 class Malformed extends Error {}
@@ -35,15 +68,26 @@ function isSpace(c: number): boolean {
 
 /** Index of the closing quote of the string whose opening quote is at `open`. */
 function stringEnd(buf: Buffer, open: number, end: number): number {
+  // Keys, ids and short values end within a few dozen bytes: a plain loop beats a native
+  // call there; long text is left to indexOf (memchr).
+  const near = Math.min(end, open + 96);
   let i = open + 1;
+  for (; i < near; i++) {
+    if (buf[i] === QUOTE && !escaped(buf, open, i)) return i;
+  }
   for (;;) {
     const q = buf.indexOf(QUOTE, i);
     if (q < 0 || q >= end) throw new Malformed();
-    let slashes = 0;
-    for (let j = q - 1; j > open && buf[j] === BACKSLASH; j--) slashes++;
-    if ((slashes & 1) === 0) return q;
+    if (!escaped(buf, open, q)) return q;
     i = q + 1;
   }
+}
+
+/** Whether the quote at `q` is escaped (preceded by an odd number of backslashes). */
+function escaped(buf: Buffer, open: number, q: number): boolean {
+  let slashes = 0;
+  for (let j = q - 1; j > open && buf[j] === BACKSLASH; j--) slashes++;
+  return (slashes & 1) === 1;
 }
 
 /** Index just past the value starting at `i` (after white space). */
@@ -119,6 +163,62 @@ function walkObject(buf: Buffer, i: number, end: number, member: (ks: number, ke
   }
 }
 
+/** A non-negative integer literal at [i, stop), or NaN when the value is anything else. */
+function integerAt(buf: Buffer, i: number, stop: number): number {
+  let n = 0;
+  let j = i;
+  for (; j < stop; j++) {
+    const d = buf[j] - 0x30;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+  }
+  if (j === i || j - i > 15) return NaN;
+  const b = buf[j];
+  return b === COMMA || b === RBRACE || isSpace(b) ? n : NaN;
+}
+
+/** The number at [vs, after): integers in place, anything else through JSON.parse. */
+function numberAt(buf: Buffer, vs: number, after: number): unknown {
+  const n = integerAt(buf, vs, after);
+  return Number.isNaN(n) ? JSON.parse(buf.toString('utf8', vs, after)) : n;
+}
+
+/** Reads the usage object in place (no object per member); odd values go through JSON.parse. */
+function parseUsage(buf: Buffer, start: number, stop: number): ParsedUsage | undefined {
+  let input: unknown;
+  let output: unknown;
+  let cacheWrite: unknown = 0;
+  let cacheRead: unknown = 0;
+  let cacheWrite1h: unknown = 0;
+  let fast = false;
+  walkObject(buf, start, stop, (ks, ke, vs) => {
+    const after = skipValue(buf, vs, stop);
+    const len = ke - ks;
+    if (len === 12 && keyIs(buf, ks, ke, 'input_tokens')) input = numberAt(buf, vs, after);
+    else if (len === 13 && keyIs(buf, ks, ke, 'output_tokens')) output = numberAt(buf, vs, after);
+    else if (len === 27 && keyIs(buf, ks, ke, 'cache_creation_input_tokens')) cacheWrite = numberAt(buf, vs, after);
+    else if (len === 23 && keyIs(buf, ks, ke, 'cache_read_input_tokens')) cacheRead = numberAt(buf, vs, after);
+    else if (len === 5 && keyIs(buf, ks, ke, 'speed')) fast = stringValue(buf, vs, stop) === 'fast';
+    else if (len === 14 && keyIs(buf, ks, ke, 'cache_creation') && buf[vs] === LBRACE) {
+      walkObject(buf, vs, after, (ks2, ke2, vs2) => {
+        const after2 = skipValue(buf, vs2, after);
+        if (keyIs(buf, ks2, ke2, 'ephemeral_1h_input_tokens')) cacheWrite1h = numberAt(buf, vs2, after2);
+        return after2;
+      });
+    }
+    return after;
+  });
+  if (typeof input !== 'number' || typeof output !== 'number') return undefined;
+  return {
+    input: tokenCount(input),
+    output: tokenCount(output),
+    cacheWrite: tokenCount(cacheWrite),
+    cacheWrite1h: tokenCount(cacheWrite1h),
+    cacheRead: tokenCount(cacheRead),
+    fast,
+  };
+}
+
 function scanMessage(buf: Buffer, i: number, end: number, out: LineFields): number {
   let contentStart = -1;
   let contentEnd = -1;
@@ -129,7 +229,7 @@ function scanMessage(buf: Buffer, i: number, end: number, out: LineFields): numb
       out.model = stringValue(buf, vs, end);
     } else if (keyIs(buf, ks, ke, 'usage')) {
       const after = skipValue(buf, vs, end);
-      if (buf[vs] === LBRACE) out.usage = JSON.parse(buf.toString('latin1', vs, after)) as Record<string, unknown>;
+      if (buf[vs] === LBRACE) out.usage = parseUsage(buf, vs, after);
       return after;
     } else if (keyIs(buf, ks, ke, 'content')) {
       contentStart = vs;
@@ -210,7 +310,7 @@ export function parseLineSlow(buf: Buffer, start: number, end: number): LineFiel
   if (message) {
     out.messageId = message.id === undefined ? undefined : (str(message.id) ?? null);
     out.model = str(message.model);
-    if (message.usage && typeof message.usage === 'object') out.usage = message.usage as Record<string, unknown>;
+    out.usage = usageFromObject(message.usage);
     if (out.isApiErrorMessage || out.model === '<synthetic>') out.content = message.content;
   }
   return out;

@@ -125,7 +125,8 @@ export class Pricer {
   readonly unknownModels = new Set<string>();
   private readonly overrides: Record<string, ModelPrice>;
 
-  constructor(overrides: Record<string, PriceOverride> = {}) {
+  constructor(readonly overridesGiven: Record<string, PriceOverride> = {}) {
+    const overrides = overridesGiven;
     this.overrides = {};
     for (const [model, o] of Object.entries(overrides)) this.overrides[normaliseModel(model)] = overrideToPrice(o);
   }

@@ -13,13 +13,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { EntryStore, limitLineOf } from './entries';
 import { parseLine } from './line-parser';
+import { Worker } from 'node:worker_threads';
+import type { ExportedEntries } from './entries';
+import type { PriceOverride } from './pricing';
 
 const NEWLINE = 0x0a;
-/** Lines that can carry token usage contain this; all others are skipped unparsed. */
-const USAGE_KEY = Buffer.from('"usage":');
+/**
+ * Lines that can carry token usage contain this (Claude Code writes compact JSON and a
+ * usage object always has members); all others are skipped unparsed.
+ */
+const USAGE_KEY = Buffer.from('"usage":{"');
 const CHUNK = 1 << 20;
 /** Bytes processed between yields to the event loop. */
 const YIELD_EVERY = 8 << 20;
+/** A scan with this much to read uses a worker thread too. */
+const PARALLEL_MIN_BYTES = 48 << 20;
 
 interface FileState {
   ino: number;
@@ -55,11 +63,95 @@ export interface ScanStats {
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Reads the new bytes of files line by line into a store; one reused buffer. */
+export class ChunkReader {
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private sinceYield = 0;
+  corruptLines = 0;
+  bytesRead = 0;
+
+  constructor(
+    readonly store: EntryStore,
+    /** bytes between yields to the event loop (Infinity in a worker) */
+    private readonly yieldEvery = YIELD_EVERY,
+  ) {}
+
+  /** Reads `file` from `from` up to `size`; returns the offset just past the last complete line. */
+  async readFile(file: string, from: number, size: number): Promise<number> {
+    const fd = fs.openSync(file, 'r');
+    try {
+      let pos = from;
+      let carry = 0; // bytes of an incomplete line at the start of buf
+      while (pos < size) {
+        if (carry === this.buf.length) {
+          const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+          this.buf.copy(bigger, 0, 0, carry);
+          this.buf = bigger;
+        }
+        const n = fs.readSync(fd, this.buf, carry, Math.min(this.buf.length - carry, size - pos), pos);
+        if (n <= 0) break;
+        pos += n;
+        this.bytesRead += n;
+        const len = carry + n;
+        const lastNewline = this.buf.lastIndexOf(NEWLINE, len - 1);
+        if (lastNewline < 0) {
+          carry = len;
+          continue;
+        }
+        this.readLines(this.buf.subarray(0, lastNewline + 1));
+        carry = len - lastNewline - 1;
+        this.buf.copy(this.buf, 0, lastNewline + 1, len);
+        this.sinceYield += n;
+        if (this.sinceYield >= this.yieldEvery) {
+          this.sinceYield = 0;
+          await yieldToEventLoop();
+        }
+      }
+      // A last line without its newline is taken only when it is complete JSON.
+      if (carry > 0 && this.isCompleteJson(carry)) {
+        this.readLines(this.buf.subarray(0, carry));
+        carry = 0;
+      }
+      return pos - carry;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private isCompleteJson(len: number): boolean {
+    try {
+      JSON.parse(this.buf.toString('utf8', 0, len));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Parses the usage lines of `chunk` (complete lines only). */
+  private readLines(chunk: Buffer): void {
+    let from = 0;
+    for (;;) {
+      const hit = chunk.indexOf(USAGE_KEY, from);
+      if (hit < 0) return;
+      const start = chunk.lastIndexOf(NEWLINE, hit) + 1;
+      let end = chunk.indexOf(NEWLINE, hit);
+      if (end < 0) end = chunk.length;
+      const fields = parseLine(chunk, start, end);
+      if (!fields) this.corruptLines++;
+      else {
+        this.store.add(fields);
+        const limit = limitLineOf(fields);
+        if (limit) this.store.limitLines.push(limit);
+      }
+      from = end + 1;
+    }
+  }
+}
+
 export class LogReader {
   private files = new Map<string, FileState>();
   private dirs = new Map<string, DirState>();
-  private buf = Buffer.allocUnsafe(CHUNK);
-  private sinceYield = 0;
+  private readonly chunks: ChunkReader;
   private stats: ScanStats = LogReader.emptyStats();
   /** Total corrupt lines since the last start-over. */
   corruptLines = 0;
@@ -68,7 +160,11 @@ export class LogReader {
     /** `projects` directories to read */
     readonly roots: string[],
     readonly store: EntryStore,
-  ) {}
+    /** read large first scans with a worker thread alongside the main thread */
+    private readonly parallel = true,
+  ) {
+    this.chunks = new ChunkReader(store);
+  }
 
   private static emptyStats(): ScanStats {
     return { filesRead: 0, bytesRead: 0, files: 0, corruptLines: 0, unreadable: 0, fromScratch: false, changed: false, limitLines: 0 };
@@ -98,17 +194,53 @@ export class LogReader {
   }
 
   private async scanPlanned(plan: Array<[string, FileState, number]>, revision: number, limits: number): Promise<ScanStats> {
-    for (const [file, state, size] of plan) {
-      try {
-        await this.readNewBytes(file, state, size);
-      } catch {
-        this.stats.unreadable++;
-      }
+    const corruptBefore = this.chunks.corruptLines;
+    const bytesBefore = this.chunks.bytesRead;
+    const total = plan.reduce((sum, [, state, size]) => sum + size - state.offset, 0);
+    let local = plan;
+    let worker: Promise<WorkerResult | null> = Promise.resolve(null);
+    let remote: Array<[string, FileState, number]> = [];
+    if (this.parallel && total >= PARALLEL_MIN_BYTES) {
+      [local, remote] = splitByBytes(plan);
+      worker = readInWorker(remote, this.store.pricing);
     }
+    await this.readPlanned(local);
+    const result = await worker;
+    if (result) {
+      this.store.merge(result.entries);
+      for (const model of result.unknownModels) this.store.noteUnknownModel(model);
+      this.stats.corruptLines += result.corruptLines;
+      this.stats.bytesRead += result.bytesRead;
+      remote.forEach(([, state, size], i) => {
+        const offset = result.offsets[i];
+        if (offset < 0) this.stats.unreadable++;
+        else {
+          state.offset = offset;
+          state.size = size;
+          this.stats.filesRead++;
+        }
+      });
+    } else {
+      await this.readPlanned(remote);
+    }
+    this.stats.corruptLines += this.chunks.corruptLines - corruptBefore;
+    this.stats.bytesRead += this.chunks.bytesRead - bytesBefore;
     this.stats.changed = this.store.revision !== revision || this.stats.fromScratch;
     this.stats.limitLines = this.store.limitLines.length - limits;
     this.corruptLines += this.stats.corruptLines;
     return this.stats;
+  }
+
+  private async readPlanned(plan: Array<[string, FileState, number]>): Promise<void> {
+    for (const [file, state, size] of plan) {
+      try {
+        state.offset = await this.chunks.readFile(file, state.offset, size);
+        state.size = size;
+        this.stats.filesRead++;
+      } catch {
+        this.stats.unreadable++;
+      }
+    }
   }
 
   /** Files to read with their known state and size now, or 'start-over' when a file shrank, was replaced or vanished. */
@@ -174,79 +306,6 @@ export class LogReader {
     for (const f of known.files) out.push(f);
     for (const d of known.dirs) this.listDir(d, out);
   }
-
-  /** Reads `file` from its offset up to `size` (its size when listed), line by line. */
-  private async readNewBytes(file: string, state: FileState, size: number): Promise<void> {
-    const fd = fs.openSync(file, 'r');
-    try {
-      let pos = state.offset;
-      let carry = 0; // bytes of an incomplete line at the start of buf
-      while (pos < size) {
-        if (carry === this.buf.length) {
-          const bigger = Buffer.allocUnsafe(this.buf.length * 2);
-          this.buf.copy(bigger, 0, 0, carry);
-          this.buf = bigger;
-        }
-        const n = fs.readSync(fd, this.buf, carry, Math.min(this.buf.length - carry, size - pos), pos);
-        if (n <= 0) break;
-        pos += n;
-        this.stats.bytesRead += n;
-        const len = carry + n;
-        const lastNewline = this.buf.lastIndexOf(NEWLINE, len - 1);
-        if (lastNewline < 0) {
-          carry = len;
-          continue;
-        }
-        this.readLines(this.buf.subarray(0, lastNewline + 1));
-        carry = len - lastNewline - 1;
-        this.buf.copy(this.buf, 0, lastNewline + 1, len);
-        this.sinceYield += n;
-        if (this.sinceYield >= YIELD_EVERY) {
-          this.sinceYield = 0;
-          await yieldToEventLoop();
-        }
-      }
-      // A last line without its newline is taken only when it is complete JSON.
-      if (carry > 0 && this.isCompleteJson(carry)) {
-        this.readLines(this.buf.subarray(0, carry));
-        carry = 0;
-      }
-      state.offset = pos - carry;
-      state.size = size;
-      this.stats.filesRead++;
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
-
-  private isCompleteJson(len: number): boolean {
-    try {
-      JSON.parse(this.buf.toString('utf8', 0, len));
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  /** Parses the usage lines of `chunk` (complete lines only). */
-  private readLines(chunk: Buffer): void {
-    let from = 0;
-    for (;;) {
-      const hit = chunk.indexOf(USAGE_KEY, from);
-      if (hit < 0) return;
-      const start = chunk.lastIndexOf(NEWLINE, hit) + 1;
-      let end = chunk.indexOf(NEWLINE, hit);
-      if (end < 0) end = chunk.length;
-      const fields = parseLine(chunk, start, end);
-      if (!fields) this.stats.corruptLines++;
-      else {
-        this.store.add(fields);
-        const limit = limitLineOf(fields);
-        if (limit) this.store.limitLines.push(limit);
-      }
-      from = end + 1;
-    }
-  }
 }
 
 /**
@@ -285,4 +344,50 @@ function isDirectory(p: string): boolean {
   } catch {
     return false;
   }
+}
+
+interface WorkerResult {
+  offsets: number[];
+  entries: ExportedEntries;
+  unknownModels: string[];
+  corruptLines: number;
+  bytesRead: number;
+}
+
+/** Two lists of about the same number of bytes to read, largest files first. */
+function splitByBytes<T extends [string, FileState, number]>(plan: T[]): [T[], T[]] {
+  const sorted = [...plan].sort((a, b) => b[2] - b[1].offset - (a[2] - a[1].offset));
+  const halves: [T[], T[]] = [[], []];
+  const bytes = [0, 0];
+  for (const item of sorted) {
+    const i = bytes[0] <= bytes[1] ? 0 : 1;
+    halves[i].push(item);
+    bytes[i] += item[2] - item[1].offset;
+  }
+  return halves;
+}
+
+/** Reads files in a worker thread; null when the worker cannot run (the caller reads them itself). */
+function readInWorker(plan: Array<[string, FileState, number]>, prices: Record<string, PriceOverride>): Promise<WorkerResult | null> {
+  return new Promise((resolve) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(path.join(__dirname, 'scan-worker.js'), {
+        workerData: { files: plan.map(([file, state, size]) => [file, state.offset, size]), prices },
+      });
+    } catch {
+      resolve(null);
+      return;
+    }
+    let settled = false;
+    const settle = (value: WorkerResult | null): void => {
+      if (!settled) {
+        settled = true;
+        resolve(value);
+      }
+    };
+    worker.once('message', (result: WorkerResult) => settle(result));
+    worker.once('error', () => settle(null));
+    worker.once('exit', () => settle(null));
+  });
 }

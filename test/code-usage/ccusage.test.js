@@ -26,9 +26,10 @@ function ccusageBlocks(dir) {
   return JSON.parse(out).blocks.filter((b) => !b.isGap);
 }
 
-async function ourBlocks(dir, now) {
+async function ourBlocks(dir, now, parallelMinBytes = Infinity) {
   const store = new EntryStore(new Pricer());
-  await new LogReader([path.join(dir, 'projects')], store).scan();
+  const stats = await new LogReader([path.join(dir, 'projects')], store, parallelMinBytes).scan();
+  if (parallelMinBytes === 0) assert.ok(stats.filesReadByWorker > 0, 'the worker thread read files');
   const limits = store.limitLines.map((l) => ({ at: Date.parse(l.at), resetsAt: l.resetsAt }));
   return buildBlocks(sortEntries(store.entries()), now, limits);
 }
@@ -62,6 +63,8 @@ describe('code-usage agrees with ccusage 20', function () {
     const theirs = ccusageBlocks(dir);
     assert.ok(theirs.length > 5);
     assertSameBlocks(await ourBlocks(dir, Date.now()), theirs);
+    // The same with a worker thread reading part of the files (as large first scans do).
+    assertSameBlocks(await ourBlocks(dir, Date.now(), 0), theirs);
   });
 
   it('agrees on the active block and its burn rate when the tree ends now', async () => {

@@ -51,6 +51,8 @@ export interface ScanStats {
   files: number;
   /** lines that looked like usage lines but could not be parsed */
   corruptLines: number;
+  /** of `filesRead`, those a worker thread read */
+  filesReadByWorker: number;
   /** files or directories that could not be read */
   unreadable: number;
   /** the scan started over (first scan, recalculation, shrunk or replaced file) */
@@ -160,14 +162,14 @@ export class LogReader {
     /** `projects` directories to read */
     readonly roots: string[],
     readonly store: EntryStore,
-    /** read large first scans with a worker thread alongside the main thread */
-    private readonly parallel = true,
+    /** scans with at least this many bytes to read use a worker thread too (Infinity: never) */
+    private readonly parallelMinBytes = PARALLEL_MIN_BYTES,
   ) {
     this.chunks = new ChunkReader(store);
   }
 
   private static emptyStats(): ScanStats {
-    return { filesRead: 0, bytesRead: 0, files: 0, corruptLines: 0, unreadable: 0, fromScratch: false, changed: false, limitLines: 0 };
+    return { filesRead: 0, filesReadByWorker: 0, bytesRead: 0, files: 0, corruptLines: 0, unreadable: 0, fromScratch: false, changed: false, limitLines: 0 };
   }
 
   /** Forget everything: the next scan reads every file from the start. */
@@ -197,38 +199,50 @@ export class LogReader {
     const corruptBefore = this.chunks.corruptLines;
     const bytesBefore = this.chunks.bytesRead;
     const total = plan.reduce((sum, [, state, size]) => sum + size - state.offset, 0);
-    let local = plan;
-    let worker: Promise<WorkerResult | null> = Promise.resolve(null);
-    let remote: Array<[string, FileState, number]> = [];
-    if (this.parallel && total >= PARALLEL_MIN_BYTES) {
-      [local, remote] = splitByBytes(plan);
-      worker = readInWorker(remote, this.store.pricing);
-    }
-    await this.readPlanned(local);
-    const result = await worker;
-    if (result) {
-      this.store.merge(result.entries);
-      for (const model of result.unknownModels) this.store.noteUnknownModel(model);
-      this.stats.corruptLines += result.corruptLines;
-      this.stats.bytesRead += result.bytesRead;
-      remote.forEach(([, state, size], i) => {
-        const offset = result.offsets[i];
-        if (offset < 0) this.stats.unreadable++;
-        else {
-          state.offset = offset;
-          state.size = size;
-          this.stats.filesRead++;
-        }
-      });
-    } else {
-      await this.readPlanned(remote);
-    }
+    if (total >= this.parallelMinBytes && plan.length > 1) await this.readShared(plan);
+    else await this.readPlanned(plan);
     this.stats.corruptLines += this.chunks.corruptLines - corruptBefore;
     this.stats.bytesRead += this.chunks.bytesRead - bytesBefore;
     this.stats.changed = this.store.revision !== revision || this.stats.fromScratch;
     this.stats.limitLines = this.store.limitLines.length - limits;
     this.corruptLines += this.stats.corruptLines;
     return this.stats;
+  }
+
+  /**
+   * Reads the plan with a worker thread alongside: both take the next file (largest
+   * first) from a shared counter, so each does as much as it can, whenever the worker
+   * gets going. Files the worker took but could not finish are read here afterwards.
+   */
+  private async readShared(plan: Array<[string, FileState, number]>): Promise<void> {
+    const order = [...plan].sort((a, b) => b[2] - b[1].offset - (a[2] - a[1].offset));
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const worker = readInWorker(order, next, this.store.pricing);
+    const mine: Array<[string, FileState, number]> = [];
+    for (let i = Atomics.add(next, 0, 1); i < order.length; i = Atomics.add(next, 0, 1)) {
+      mine.push(order[i]);
+      await this.readPlanned([order[i]]);
+    }
+    const result = await worker;
+    const done = new Set(mine);
+    if (result) {
+      this.store.merge(result.entries);
+      for (const model of result.unknownModels) this.store.noteUnknownModel(model);
+      this.stats.corruptLines += result.corruptLines;
+      this.stats.bytesRead += result.bytesRead;
+      for (const [i, offset] of result.offsets) {
+        const [, state, size] = order[i];
+        done.add(order[i]);
+        if (offset < 0) this.stats.unreadable++;
+        else {
+          state.offset = offset;
+          state.size = size;
+          this.stats.filesRead++;
+          this.stats.filesReadByWorker++;
+        }
+      }
+    }
+    await this.readPlanned(order.filter((item) => !done.has(item)));
   }
 
   private async readPlanned(plan: Array<[string, FileState, number]>): Promise<void> {
@@ -347,33 +361,21 @@ function isDirectory(p: string): boolean {
 }
 
 interface WorkerResult {
-  offsets: number[];
+  /** [index in the plan, offset after reading] of each file the worker took */
+  offsets: Array<[number, number]>;
   entries: ExportedEntries;
   unknownModels: string[];
   corruptLines: number;
   bytesRead: number;
 }
 
-/** Two lists of about the same number of bytes to read, largest files first. */
-function splitByBytes<T extends [string, FileState, number]>(plan: T[]): [T[], T[]] {
-  const sorted = [...plan].sort((a, b) => b[2] - b[1].offset - (a[2] - a[1].offset));
-  const halves: [T[], T[]] = [[], []];
-  const bytes = [0, 0];
-  for (const item of sorted) {
-    const i = bytes[0] <= bytes[1] ? 0 : 1;
-    halves[i].push(item);
-    bytes[i] += item[2] - item[1].offset;
-  }
-  return halves;
-}
-
-/** Reads files in a worker thread; null when the worker cannot run (the caller reads them itself). */
-function readInWorker(plan: Array<[string, FileState, number]>, prices: Record<string, PriceOverride>): Promise<WorkerResult | null> {
+/** Reads files of `plan` in a worker thread, taking them by `next`; null when the worker failed. */
+function readInWorker(plan: Array<[string, FileState, number]>, next: Int32Array, prices: Record<string, PriceOverride>): Promise<WorkerResult | null> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
       worker = new Worker(path.join(__dirname, 'scan-worker.js'), {
-        workerData: { files: plan.map(([file, state, size]) => [file, state.offset, size]), prices },
+        workerData: { files: plan.map(([file, state, size]) => [file, state.offset, size]), next, prices },
       });
     } catch {
       resolve(null);

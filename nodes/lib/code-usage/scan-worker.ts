@@ -1,5 +1,6 @@
-// Worker thread for large first scans: reads its share of the files into a store of
-// its own and hands the de-duplicated entries back (see LogReader).
+// Worker thread for large first scans: takes files from a counter shared with the main
+// thread, reads them into a store of its own and hands the de-duplicated entries back
+// (see LogReader.readShared).
 import { parentPort, workerData } from 'node:worker_threads';
 import { EntryStore } from './entries';
 import { Pricer, type PriceOverride } from './pricing';
@@ -7,6 +8,8 @@ import { ChunkReader } from './reader';
 
 interface Job {
   files: Array<[string, number, number]>;
+  /** shared counter: the index of the next file to take */
+  next: Int32Array;
   prices: Record<string, PriceOverride>;
 }
 
@@ -14,12 +17,13 @@ async function run(job: Job): Promise<void> {
   const pricer = new Pricer(job.prices);
   const store = new EntryStore(pricer, 'w');
   const reader = new ChunkReader(store, Infinity);
-  const offsets: number[] = [];
-  for (const [file, from, size] of job.files) {
+  const offsets: Array<[number, number]> = [];
+  for (let i = Atomics.add(job.next, 0, 1); i < job.files.length; i = Atomics.add(job.next, 0, 1)) {
+    const [file, from, size] = job.files[i];
     try {
-      offsets.push(await reader.readFile(file, from, size));
+      offsets.push([i, await reader.readFile(file, from, size)]);
     } catch {
-      offsets.push(-1);
+      offsets.push([i, -1]);
     }
   }
   const entries = store.export();

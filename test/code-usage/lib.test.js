@@ -9,7 +9,7 @@ const { lib, root } = require('../support/node-red');
 
 const { Pricer, requestCost, PRICES } = lib('code-usage/pricing');
 const { EntryStore, limitLineOf } = lib('code-usage/entries');
-const { LogReader, projectRoots } = lib('code-usage/reader');
+const { LogReader, projectRoots, readInWorker } = lib('code-usage/reader');
 const { buildBlocks, sortEntries } = lib('code-usage/blocks');
 const { buildReport, billingPeriod } = lib('code-usage/report');
 const { parseLine } = lib('code-usage/line-parser');
@@ -168,6 +168,20 @@ describe('code-usage reader and de-duplication (fixture tree)', () => {
     const stats = await reader.scan();
     assert.equal(stats.fromScratch, true);
     assert.equal(store.size, 5);
+  });
+
+  it('reads files in a worker thread whose entries merge into the same result', async () => {
+    const single = await readTree(tree);
+    const files = ['s1.jsonl', 's2.jsonl', path.join('s1', 'subagents', 'agent-a1.jsonl')].map((f) => path.join(tree, 'projects', '-home-dev-app', f));
+    const plan = files.map((f) => [f, { offset: 0 }, fs.statSync(f).size]);
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const result = await readInWorker(plan, next, {});
+    assert.deepEqual(result.offsets.map(([i, offset]) => [i, offset]), plan.map(([, , size], i) => [i, size]));
+    assert.equal(result.corruptLines, 1);
+    const merged = new EntryStore(new Pricer());
+    merged.merge(result.entries);
+    const blocksOf = (store) => buildBlocks(sortEntries(store.entries()), Date.parse('2026-11-22T00:00:00Z'));
+    assert.deepEqual(blocksOf(merged), blocksOf(single.store));
   });
 
   it('finds config dirs: CLAUDE_CONFIG_DIR list, ~/.config/claude, ~/.claude with projects/', () => {

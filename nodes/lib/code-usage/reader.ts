@@ -360,7 +360,7 @@ function isDirectory(p: string): boolean {
   }
 }
 
-interface WorkerResult {
+export interface WorkerResult {
   /** [index in the plan, offset after reading] of each file the worker took */
   offsets: Array<[number, number]>;
   entries: ExportedEntries;
@@ -370,7 +370,7 @@ interface WorkerResult {
 }
 
 /** Reads files of `plan` in a worker thread, taking them by `next`; null when the worker failed. */
-function readInWorker(plan: Array<[string, FileState, number]>, next: Int32Array, prices: Record<string, PriceOverride>): Promise<WorkerResult | null> {
+export function readInWorker(plan: Array<[string, FileState, number]>, next: Int32Array, prices: Record<string, PriceOverride>): Promise<WorkerResult | null> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {

@@ -165,6 +165,18 @@ describe('claude-code-usage node', function () {
     assert.equal(ctx.usage[0].payload.blocks.length >= 0, true);
   });
 
+  it('sends output 1 only when something changed, also for an empty log tree', async () => {
+    const ctx = await deploy({ interval: '1' });
+    await until(() => ctx.usage.length === 1, 'the first scan');
+    assert.equal(ctx.usage[0].payload.activeBlock, null);
+    assert.deepEqual(ctx.usage[0].payload.blocks, []);
+    await sleep(1300); // at least one more scan by the timer
+    assert.equal(ctx.usage.length, 1);
+    fs.writeFileSync(log, line(new Date(Date.now() - 60_000).toISOString(), 'a'));
+    await until(() => ctx.usage.length === 2, 'the report after a new line');
+    assert.equal(ctx.usage[1].payload.activeBlock.entries, 1);
+  });
+
   it('reports invalid prices instead of starting', async () => {
     const ctx = await deploy({ prices: '{"x": {"input": -1, "output": 2}}' });
     await sleep(30);

@@ -154,6 +154,8 @@ export class LogReader {
   private files = new Map<string, FileState>();
   private dirs = new Map<string, DirState>();
   private readonly chunks: ChunkReader;
+  /** nothing read yet (first scan, or after reset) */
+  private fresh = true;
   private stats: ScanStats = LogReader.emptyStats();
   /** Total corrupt lines since the last start-over. */
   corruptLines = 0;
@@ -174,6 +176,7 @@ export class LogReader {
 
   /** Forget everything: the next scan reads every file from the start. */
   reset(): void {
+    this.fresh = true;
     this.files.clear();
     this.dirs.clear();
     this.store.clear();
@@ -182,13 +185,15 @@ export class LogReader {
 
   async scan(): Promise<ScanStats> {
     this.stats = LogReader.emptyStats();
-    this.stats.fromScratch = this.files.size === 0;
+    this.stats.fromScratch = this.fresh;
+    this.fresh = false;
     const revision = this.store.revision;
     const limits = this.store.limitLines.length;
     const listed = this.listFiles();
     const plan = this.plan(listed);
     if (plan === 'start-over') {
       this.reset();
+      this.fresh = false;
       this.stats.fromScratch = true;
       return this.scanPlanned(this.plan(this.listFiles()) as Array<[string, FileState, number]>, revision, limits);
     }

@@ -50,5 +50,7 @@ for (const size of sizes) {
   console.log(`  claude-code-usage first scan: ${fmt(ow)} ms, peak RSS ${median(ours.map((r) => r.rssMB)).toFixed(0)} MB`);
   console.log(`  ccusage 20 blocks --offline:  ${fmt(tw)} ms, peak RSS ${median(theirs.map((r) => r.rssMB)).toFixed(0)} MB`);
   console.log(`  ratio (ours / ccusage, medians): ${(median(ow) / median(tw)).toFixed(2)}`);
+  const inProcess = ours.map((r) => JSON.parse(r.stdout).firstMs);
+  console.log(`  first scan inside the process (what a running Node-RED pays): ${fmt(inProcess)} ms`);
   console.log(`  idle rescan (nothing new, in process): ${fmt(idle)} ms over ${idle.length} rescans`);
 }

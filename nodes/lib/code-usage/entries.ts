@@ -29,15 +29,24 @@ export function entryTokens(e: UsageEntry): number {
   return e.input + e.output + e.cacheWrite + e.cacheRead;
 }
 
-/** Epoch ms of an ISO time; the common `YYYY-MM-DDTHH:MM:SS.sssZ` form without Date.parse. */
+function digits(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Epoch ms of an ISO time; the usual `YYYY-MM-DDTHH:MM:SS.sssZ` is read without Date.parse. */
 export function parseTime(iso: string): number {
-  if (iso.length === 24 && iso.charCodeAt(23) === 90 /* Z */ && iso.charCodeAt(10) === 84 /* T */ && iso.charCodeAt(19) === 46) {
-    const t = Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10), +iso.slice(11, 13), +iso.slice(14, 16), +iso.slice(17, 19), +iso.slice(20, 23));
+  if (iso.length === 24 && iso.charCodeAt(10) === 84 /* T */ && iso.charCodeAt(19) === 46 /* . */ && iso.charCodeAt(23) === 90 /* Z */) {
+    const t = Date.UTC(digits(iso, 0, 4), digits(iso, 5, 2) - 1, digits(iso, 8, 2), digits(iso, 11, 2), digits(iso, 14, 2), digits(iso, 17, 2), digits(iso, 20, 3));
     if (!Number.isNaN(t)) return t;
   }
   return Date.parse(iso);
 }
-
 
 const LIMIT_TEXT = /usage limit reached|hit your (?:usage )?limit|limit will reset|rate limit reached/i;
 

@@ -170,6 +170,21 @@ describe('code-usage reader and de-duplication (fixture tree)', () => {
     assert.equal(store.size, 5);
   });
 
+  it('starts over when a file is replaced or deleted', async () => {
+    const { reader, store } = await readTree(tree);
+    const file = path.join(tree, 'projects', '-home-dev-app', 's2.jsonl');
+    const copy = `${file}.tmp`;
+    fs.copyFileSync(file, copy);
+    fs.renameSync(copy, file); // same content, new inode
+    let stats = await reader.scan();
+    assert.equal(stats.fromScratch, true);
+    assert.equal(store.size, 7);
+    fs.rmSync(path.join(tree, 'projects', '-home-dev-app', 's1', 'subagents', 'agent-a1.jsonl'));
+    stats = await reader.scan();
+    assert.equal(stats.fromScratch, true);
+    assert.equal(store.size, 6); // msg_C was only in the subagent file
+  });
+
   it('reads files in a worker thread whose entries merge into the same result', async () => {
     const single = await readTree(tree);
     const files = ['s1.jsonl', 's2.jsonl', path.join('s1', 'subagents', 'agent-a1.jsonl')].map((f) => path.join(tree, 'projects', '-home-dev-app', f));

@@ -7,14 +7,13 @@
 // that shrinks or is replaced, or a file that disappears, makes the next scan start
 // over (Claude Code only appends, so that is rare). Files are read in chunks with one
 // reused buffer (it grows only for a line longer than itself), so memory does not
-// depend on file sizes.
+// depend on file sizes. A large first scan shares the files with a worker thread.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EntryStore, limitLineOf } from './entries';
-import { parseLine } from './line-parser';
 import { Worker } from 'node:worker_threads';
-import type { ExportedEntries } from './entries';
+import { limitLineOf, type EntryStore, type ExportedEntries } from './entries';
+import { parseLine } from './line-parser';
 import type { PriceOverride } from './pricing';
 
 const NEWLINE = 0x0a;
@@ -57,7 +56,7 @@ export interface ScanStats {
   unreadable: number;
   /** the scan started over (first scan, recalculation, shrunk or replaced file) */
   fromScratch: boolean;
-  /** the entries changed */
+  /** the entries changed, or the scan started over */
   changed: boolean;
   /** usage-limit lines read this scan */
   limitLines: number;
@@ -268,13 +267,13 @@ export class LogReader {
     const seen = new Set<string>();
     for (const file of listed) {
       let st: fs.Stats;
+      seen.add(file); // listed: an unreadable file is kept as it was, not taken for deleted
       try {
         st = fs.statSync(file);
       } catch {
         this.stats.unreadable++;
         continue;
       }
-      seen.add(file);
       let state = this.files.get(file);
       if (state && (st.ino !== state.ino || st.size < state.offset)) return 'start-over';
       if (!state) {
@@ -287,9 +286,7 @@ export class LogReader {
       }
     }
     this.stats.files = seen.size;
-    if (seen.size !== this.files.size) {
-      for (const file of this.files.keys()) if (!seen.has(file)) return 'start-over';
-    }
+    for (const file of this.files.keys()) if (!seen.has(file)) return 'start-over';
     return plan;
   }
 

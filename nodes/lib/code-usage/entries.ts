@@ -132,6 +132,16 @@ export class EntryStore {
     return this.byKey.values();
   }
 
+  private sortedCache: { revision: number; entries: UsageEntry[] } | null = null;
+
+  /** The entries by time (stable for equal times); kept until the entries change. */
+  sorted(): UsageEntry[] {
+    if (!this.sortedCache || this.sortedCache.revision !== this.version) {
+      this.sortedCache = { revision: this.version, entries: Array.from(this.byKey.values()).sort((a, b) => a.t - b.t) };
+    }
+    return this.sortedCache.entries;
+  }
+
   /** Adds one parsed line; returns true when the entries changed. */
   add(f: LineFields): boolean {
     const u = f.usage;

@@ -1,5 +1,5 @@
 // The claude-code-usage output-1 payload: the active block, the billing period and today.
-import { buildBlocks, sortEntries, type Block } from './blocks';
+import { buildBlocks, type Block } from './blocks';
 import type { EntryStore, UsageEntry } from './entries';
 
 export interface PeriodSummary {
@@ -107,7 +107,7 @@ export function todayTotals(sorted: UsageEntry[], now: number, timeZone: string)
 
 /** Builds the output-1 payload from the store's entries at `now`. */
 export function buildReport(store: EntryStore, opts: ReportOptions, now: number): CodeUsagePayload {
-  const sorted = sortEntries(store.entries());
+  const sorted = store.sorted();
   const limits = store.limitLines.map((l) => ({ at: Date.parse(l.at), resetsAt: l.resetsAt }));
   const all = buildBlocks(sorted, now, limits);
   const { start, end } = billingPeriod(now, opts.billingDay, opts.timeZone);

@@ -31,7 +31,7 @@ async function readTree(dir, pricer = new Pricer()) {
   return { store, reader, stats, blocks: buildBlocks(sortEntries(store.entries()), Date.parse('2026-11-22T00:00:00Z'), limits) };
 }
 
-const tokens = (over) => ({ input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, fast: false, ...over });
+const tokens = (over) => ({ input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, ...over });
 
 describe('code-usage pricing', () => {
   const pricer = new Pricer();
@@ -46,8 +46,8 @@ describe('code-usage pricing', () => {
     close(pricer.cost('claude-sonnet-4-6', tokens({ cacheWrite: 1e6, cacheWrite1h: 4e5 })), 0.6 * 3.75 + 0.4 * 6, 'split');
   });
   it('multiplies fast-mode requests for the models that have fast mode', () => {
-    close(pricer.cost('claude-opus-4-6', tokens({ input: 1e6, fast: true })), 30, 'opus 4.6 fast');
-    close(pricer.cost('claude-sonnet-4-6', tokens({ input: 1e6, fast: true })), 3, 'no fast tier');
+    close(pricer.cost('claude-opus-4-6', tokens({ input: 1e6 }), true), 30, 'opus 4.6 fast');
+    close(pricer.cost('claude-sonnet-4-6', tokens({ input: 1e6 }), true), 3, 'no fast tier');
   });
   it('bills a whole Sonnet 4.5 request above 200k prompt tokens at long-context rates (Anthropic rule)', () => {
     const big = tokens({ input: 150000, cacheRead: 60000, output: 1000 });

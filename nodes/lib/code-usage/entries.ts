@@ -270,13 +270,6 @@ export class EntryStore {
   }
 
   private price(entry: UsageEntry, fast: boolean): void {
-    entry.costUSD = this.pricer.cost(entry.model, {
-      input: entry.input,
-      output: entry.output,
-      cacheWrite: entry.cacheWrite,
-      cacheWrite1h: entry.cacheWrite1h,
-      cacheRead: entry.cacheRead,
-      fast,
-    });
+    entry.costUSD = this.pricer.cost(entry.model, entry, fast);
   }
 }

@@ -81,7 +81,6 @@ export interface RequestTokens {
   /** the part of `cacheWrite` written with the 1-hour TTL */
   cacheWrite1h: number;
   cacheRead: number;
-  fast: boolean;
 }
 
 /** `anthropic/claude-opus-4-7[1m]` → `claude-opus-4-7`. */
@@ -142,18 +141,19 @@ export class Pricer {
     return price;
   }
 
-  cost(model: string, tokens: RequestTokens): number {
+  /** `fast`: logged with `usage.speed: "fast"` */
+  cost(model: string, tokens: RequestTokens, fast = false): number {
     const price = this.priceOf(model);
-    return price ? requestCost(price, tokens) : 0;
+    return price ? requestCost(price, tokens, fast) : 0;
   }
 }
 
 /** USD cost of one request. */
-export function requestCost(price: ModelPrice, t: RequestTokens): number {
+export function requestCost(price: ModelPrice, t: RequestTokens, fast = false): number {
   const prompt = t.input + t.cacheWrite + t.cacheRead;
   const r: Rates = price.longContext && price.longContextThreshold !== undefined && prompt > price.longContextThreshold ? price.longContext : price;
   const write1h = Math.min(t.cacheWrite1h, t.cacheWrite);
   const usd =
     (t.input * r.input + t.output * r.output + (t.cacheWrite - write1h) * r.cacheWrite5m + write1h * r.cacheWrite1h + t.cacheRead * r.cacheRead) / 1e6;
-  return t.fast && price.fastMultiplier ? usd * price.fastMultiplier : usd;
+  return fast && price.fastMultiplier ? usd * price.fastMultiplier : usd;
 }

@@ -235,6 +235,11 @@ describe('code-usage blocks and report', () => {
     assert.deepEqual(b.burnRate, { tokensPerMinute: 20, tokensPerMinuteForIndicator: 20, costPerHour: 3 });
     assert.deepEqual(b.projection, { totalTokens: 1200 + 20 * 180, totalCost: 12, remainingMinutes: 180 });
   });
+  it('gives the same period for UTC (computed without Intl) as for another zone at offset 0', () => {
+    const at = Date.parse('2026-11-10T12:00:00Z');
+    assert.deepEqual(billingPeriod(at, 15, 'UTC'), billingPeriod(at, 15, 'Africa/Abidjan'));
+    assert.equal(new Date(billingPeriod(at, 15, 'UTC').start).toISOString(), '2026-10-15T00:00:00.000Z');
+  });
   it('computes the billing period from billingDay in the time zone', () => {
     const p = billingPeriod(Date.parse('2026-11-10T12:00:00Z'), 15, 'Europe/Berlin');
     assert.equal(new Date(p.start).toISOString(), '2026-10-14T22:00:00.000Z');

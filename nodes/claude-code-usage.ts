@@ -75,7 +75,10 @@ export = function (RED: NodeAPI) {
           node.status({ fill: 'yellow', shape: 'ring', text: 'no Claude Code logs found' });
         }
         const stats = await reader.scan();
-        if (closed) return;
+        if (closed) {
+          for (const w of waiting) w.done();
+          return;
+        }
         if (stats.corruptLines > 0) node.warn(`skipped ${stats.corruptLines} unreadable log line(s)`);
         warnNewUnknownModels();
         const now = Date.now();

@@ -101,7 +101,7 @@ describe('code-usage line parser', () => {
     assert.deepEqual(f.usage, { input: 1, output: 2, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, fast: false });
   });
   it('returns null for a corrupt line', () => {
-    const line = Buffer.from('{"type":"assistant","message":{"usage":{"input_tokens":5,');
+    const line = Buffer.from('{"type":"assistant","message":{"usage":{"input_tokens":5,"output_tokens":');
     assert.equal(parseLine(line, 0, line.length), null);
   });
 });

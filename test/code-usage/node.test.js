@@ -156,7 +156,7 @@ describe('claude-code-usage node', function () {
   });
 
   it('warns once about an unknown model and skips corrupt lines', async () => {
-    fs.writeFileSync(log, line('2026-11-20T10:05:00.000Z', 'a', {}).replace('claude-sonnet-4-6', 'mystery-model') + '{"message":{"usage":{"input_tokens":5,\n');
+    fs.writeFileSync(log, line('2026-11-20T10:05:00.000Z', 'a', {}).replace('claude-sonnet-4-6', 'mystery-model') + '{"message":{"usage":{"input_tokens":5,"output_tokens":\n');
     const ctx = await deploy();
     await until(() => ctx.usage.length === 1, 'the first scan');
     const warnings = ctx.n1.warn.args.map((a) => String(a[0]));

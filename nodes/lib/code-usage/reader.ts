@@ -18,10 +18,12 @@ import type { PriceOverride } from './pricing';
 
 const NEWLINE = 0x0a;
 /**
- * Lines that can carry token usage contain this (Claude Code writes compact JSON and a
- * usage object always has members); all others are skipped unparsed.
+ * Every line with usable token counts contains this key (usage needs output_tokens;
+ * Claude Code writes compact JSON), and it cannot match inside a JSON string, where
+ * quotes are escaped. Lines without it are skipped unparsed. It is searched for rather
+ * than `"usage":` because a longer pattern is found faster.
  */
-const USAGE_KEY = Buffer.from('"usage":{"');
+const USAGE_KEY = Buffer.from('"output_tokens":');
 const CHUNK = 1 << 20;
 /** Bytes processed between yields to the event loop. */
 const YIELD_EVERY = 8 << 20;

@@ -227,6 +227,15 @@ describe('claude-usage and claude-account nodes', function () {
       assert.equal(res.body.ok, true);
       assert.equal(fake.requests.at(-1).headers.cookie, `sessionKey=${KEY}`);
     });
+    it("never uses another node type's stored secret", async () => {
+      const otherNode = (RED) => {
+        RED.nodes.registerType('other-secret', function (c) { RED.nodes.createNode(this, c); }, { credentials: { sessionKey: { type: 'password' } } });
+      };
+      await helper.load([accountNode, usageNode, otherNode], onTab([{ id: 'other', type: 'other-secret' }]), { other: { sessionKey: KEY } });
+      const res = await helper.request().post('/claude-account/verify').send({ id: 'other', auth: 'cookie', baseUrl: fake.url, sessionKey: '__PWRD__' }).expect(200);
+      assert.equal(res.body.code, 'NO_CREDENTIALS');
+      assert.equal(fake.requests.length, 0);
+    });
     it('answers failures in plain words with the code, without the key', async () => {
       await load(flow(fake));
       const bad = 'sk-ant-sid01-wrong-key-00000000000000000000000000000';

@@ -55,7 +55,8 @@ export = function (RED: NodeAPI) {
       return;
     }
     let sessionKey = typeof body.sessionKey === 'string' ? body.sessionKey : '';
-    if ((sessionKey === '' || sessionKey === '__PWRD__') && typeof body.id === 'string') {
+    // The stored key only of a deployed claude-account: never another node's secret, sent to a URL from the request.
+    if ((sessionKey === '' || sessionKey === '__PWRD__') && typeof body.id === 'string' && RED.nodes.getNode(body.id)?.type === 'claude-account') {
       sessionKey = (RED.nodes.getCredentials(body.id) as AccountCredentials | undefined)?.sessionKey ?? '';
     }
     const settings = accountSettings(body, requestTimeout(RED));

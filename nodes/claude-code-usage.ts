@@ -132,6 +132,7 @@ export = function (RED: NodeAPI) {
       closed = true;
       if (timer) clearTimeout(timer);
       timer = null;
+      reader.abort();
       for (const w of pending) w.done();
       pending = [];
       const finish = running ?? Promise.resolve();

@@ -16,6 +16,13 @@ interface UsageDef extends NodeDef {
 
 const DEFAULT_HISTORY = 2016;
 
+/** An input message waiting for the poll it asked for. */
+interface Waiter {
+  msg: NodeMessageInFlow;
+  send: (msgs: NodeMessage | Array<NodeMessage | null>) => void;
+  done: (err?: Error) => void;
+}
+
 function historySize(value: unknown): number {
   const n = Math.floor(Number(value === '' || value === undefined ? DEFAULT_HISTORY : value));
   return Number.isFinite(n) && n >= 2 ? Math.min(n, 100_000) : DEFAULT_HISTORY;
@@ -58,7 +65,9 @@ export = function (RED: NodeAPI) {
     let failures = 0;
     let timer: NodeJS.Timeout | null = null;
     let closed = false;
-    let queue: Promise<void> = Promise.resolve();
+    let running: Promise<void> = Promise.resolve();
+    /** Inputs waiting for the poll that is queued but not started. */
+    let nextBatch: Waiter[] | null = null;
 
     function kept(key: string): Promise<unknown> {
       return new Promise((resolve) => {
@@ -82,28 +91,49 @@ export = function (RED: NodeAPI) {
       });
     }
 
-    function sendAlerts(send: (msg: Array<NodeMessage | null>) => void, alerts: Alert[]): void {
-      for (const alert of alerts) send([null, { ...alertMessage(alert) }]);
+    function sendAlerts(alerts: Alert[]): void {
+      for (const alert of alerts) node.send([null, { ...alertMessage(alert) }]);
     }
 
     function schedule(err: UsageError | null): void {
       if (closed) return;
       if (timer) clearTimeout(timer);
-      const delay = nextPollDelay(interval, failures, err);
       timer = setTimeout(() => {
         timer = null;
-        enqueue(() => poll(null, (msgs) => node.send(msgs)));
-      }, delay);
+        requestPoll();
+      }, nextPollDelay(interval, failures, err));
     }
 
-    /** One poll. Resolves with the error (already reported) or null; never rejects. */
-    async function poll(msg: NodeMessageInFlow | null, send: (msgs: Array<NodeMessage | null>) => void): Promise<UsageError | null> {
+    /**
+     * Asks for a poll. Joins the next poll if it has not started yet (so a burst of input
+     * messages makes one request, not one each), else queues one behind the running poll.
+     */
+    function requestPoll(waiter?: Waiter): void {
+      if (nextBatch) {
+        if (waiter) nextBatch.push(waiter);
+        return;
+      }
+      const batch: Waiter[] = waiter ? [waiter] : [];
+      nextBatch = batch;
+      running = running.then(() => {
+        if (nextBatch === batch) nextBatch = null;
+        return poll(batch);
+      });
+    }
+
+    /** After close: the waiting inputs are done, unanswered. */
+    function release(batch: Waiter[]): void {
+      for (const w of batch) w.done();
+    }
+
+    /** One request, answering every waiting input (or, with none, sending a message of its own). Never rejects. */
+    async function poll(batch: Waiter[]): Promise<void> {
       await restored;
-      if (closed) return null;
+      if (closed) return release(batch);
       node.status({ fill: 'blue', shape: 'dot', text: 'polling…' });
       try {
         const snapshot = await account.fetchUsage();
-        if (closed) return null;
+        if (closed) return release(batch);
         const now = new Date();
         const cookie = accountNode!.cookie(now);
         const payload = buildPayload({ account: accountName, snapshot, fetchedAt: now, samples, cookie });
@@ -115,37 +145,31 @@ export = function (RED: NodeAPI) {
         keep('history', samples);
         keep('last', payload);
         keep('alerts', alertState);
-        const out = (msg ?? {}) as NodeMessage;
-        out.topic = accountName;
-        out.payload = payload;
-        send([out, null]);
-        sendAlerts(send, outcome.alerts);
+        if (batch.length === 0) node.send([{ topic: accountName, payload }, null]);
+        batch.forEach((w, i) => {
+          const out = w.msg as NodeMessage;
+          out.topic = accountName;
+          out.payload = i === 0 ? payload : structuredClone(payload);
+          w.send([out, null]);
+          w.done();
+        });
+        sendAlerts(outcome.alerts);
         node.status({ fill: 'green', shape: 'dot', text: successStatus(payload) });
         schedule(null);
-        return null;
       } catch (caught) {
-        if (closed) return null;
+        if (closed) return release(batch);
         const err = toUsageError(caught);
         failures += 1;
         const outcome = onPollFailure(alertState, err, accountName, new Date());
         alertState = outcome.state;
         keep('alerts', alertState);
-        sendAlerts(send, outcome.alerts);
+        sendAlerts(outcome.alerts);
         const waitMs = nextPollDelay(interval, failures, err);
         node.status({ fill: 'red', shape: 'ring', text: `${statusText(err)} · retry in ${formatDuration(waitMs / 60_000)}` });
-        if (!msg) node.error(err, { topic: accountName, payload: null } as NodeMessage);
+        if (batch.length === 0) node.error(err, { topic: accountName, payload: null } as NodeMessage);
+        batch.forEach((w) => w.done(err));
         schedule(err);
-        return err;
       }
-    }
-
-    function enqueue<T>(task: () => Promise<T>): Promise<T> {
-      const run = queue.then(task);
-      queue = run.then(
-        () => undefined,
-        () => undefined,
-      );
-      return run;
     }
 
     node.on('input', (msg, send, done) => {
@@ -160,10 +184,7 @@ export = function (RED: NodeAPI) {
         }, done);
         return;
       }
-      enqueue(() => poll(msg, send)).then(
-        (err) => (err ? done(err) : done()),
-        (err: Error) => done(err),
-      );
+      requestPoll({ msg, send, done });
     });
 
     node.on('close', (done: () => void) => {
@@ -174,7 +195,7 @@ export = function (RED: NodeAPI) {
       done();
     });
 
-    enqueue(() => poll(null, (msgs) => node.send(msgs)));
+    requestPoll();
   }
 
   RED.nodes.registerType('claude-usage', ClaudeUsageNode);

@@ -7,11 +7,12 @@ export = function (RED: NodeAPI) {
   registerChannelNode(RED, {
     type: 'claude-webhook',
     adapter: webhookAdapter,
-    credentials: ['url'],
+    credentials: ['url', 'secretHeaders'],
     config: (props, creds) => ({
       url: creds.url,
       method: choiceProp(props, 'method', WEBHOOK_METHODS, 'POST'),
       headers: textProp(props, 'headers'),
+      secretHeaders: creds.secretHeaders ?? '',
       template: textProp(props, 'template'),
     }),
   });

@@ -164,6 +164,17 @@ describe('channel adapters against their fakes', () => {
       assert.equal(fake.requests[1].body, '');
     });
 
+    it('sends secret headers over plain ones of the same name, and keeps their values out of errors', async () => {
+      const token = 'Bearer n8n-secret-token-123456';
+      const config = { url: fake.homeAssistantUrl, method: 'POST', headers: '{"X-Source": "node-red", "authorization": "plain"}', secretHeaders: JSON.stringify({ Authorization: token }), template: '' };
+      await deliver(webhookAdapter, config, alertOf(), fast);
+      assert.equal(fake.requests[0].headers.authorization, token);
+      assert.equal(fake.requests[0].headers['x-source'], 'node-red');
+      assert.ok(webhookAdapter.secrets(config).includes(token));
+      assert.match(webhookAdapter.check({ ...config, secretHeaders: '{"A": "x\ny"}' }), /^secret headers: /);
+      assert.ok(!webhookAdapter.check({ ...config, secretHeaders: '{"A": "x\ny"}' }).includes('x\ny'));
+    });
+
     it("reports Slack's plain-text errors without retrying, and hides the secret", async () => {
       const r = await deliver(webhookAdapter, { url: fake.slackUrl, method: 'POST', headers: '', template: '{"nope": 1}' }, alertOf(), fast);
       assert.equal(r.attempts, 1);

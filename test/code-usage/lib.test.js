@@ -84,6 +84,10 @@ describe('code-usage line parser', () => {
     assert.equal(f.content[0].text, 'Grüße — Claude AI usage limit reached|1767232800');
     assert.deepEqual(limitLineOf(f), { at: '2026-01-01T00:00:00Z', resetsAt: '2026-01-01T02:00:00.000Z', text: 'Grüße — Claude AI usage limit reached' });
   });
+  it('ignores a usage-limit line whose timestamp does not parse', () => {
+    const line = Buffer.from(JSON.stringify({ timestamp: 'yesterday-ish', isApiErrorMessage: true, message: { id: 'x', model: '<synthetic>', content: [{ type: 'text', text: 'Claude AI usage limit reached|1767232800' }], usage: { input_tokens: 0, output_tokens: 0 } } }));
+    assert.equal(limitLineOf(parseLine(line, 0, line.length)), null);
+  });
   it('treats a message.id that is not a string as no usable line, and a missing one as id-less', () => {
     const a = Buffer.from('{"timestamp":"2026-01-01T00:00:00Z","message":{"id":null,"usage":{"input_tokens":1,"output_tokens":1}}}');
     const b = Buffer.from('{"timestamp":"2026-01-01T00:00:00Z","message":{"usage":{"input_tokens":1,"output_tokens":1}}}');
@@ -185,12 +189,27 @@ describe('code-usage reader and de-duplication (fixture tree)', () => {
     assert.equal(store.size, 6); // msg_C was only in the subagent file
   });
 
+  it('stops a scan between files when aborted, and reads nothing after', async () => {
+    const reader = new LogReader([path.join(tree, 'projects')], new EntryStore(new Pricer()));
+    reader.abort();
+    const stats = await reader.scan();
+    assert.equal(stats.filesRead, 0);
+    assert.equal([...reader.store.entries()].length, 0);
+  });
+
+  it('terminates a worker thread on request, answering null', async () => {
+    const files = ['s1.jsonl', 's2.jsonl'].map((f) => path.join(tree, 'projects', '-home-dev-app', f));
+    const worker = readInWorker(files.map((f) => [f, { offset: 0 }, fs.statSync(f).size]), new Int32Array(new SharedArrayBuffer(4)), {});
+    worker.terminate();
+    assert.equal(await worker.result, null);
+  });
+
   it('reads files in a worker thread whose entries merge into the same result', async () => {
     const single = await readTree(tree);
     const files = ['s1.jsonl', 's2.jsonl', path.join('s1', 'subagents', 'agent-a1.jsonl')].map((f) => path.join(tree, 'projects', '-home-dev-app', f));
     const plan = files.map((f) => [f, { offset: 0 }, fs.statSync(f).size]);
     const next = new Int32Array(new SharedArrayBuffer(4));
-    const result = await readInWorker(plan, next, {});
+    const result = await readInWorker(plan, next, {}).result;
     assert.deepEqual(result.offsets.map(([i, offset]) => [i, offset]), plan.map(([, , size], i) => [i, size]));
     assert.equal(result.corruptLines, 1);
     const merged = new EntryStore(new Pricer());

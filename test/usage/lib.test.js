@@ -100,8 +100,9 @@ describe('claude/demo', () => {
 
 describe('claude/schedule', () => {
   const err = (code, retryAfterMs) => new UsageError(code, 'x', { retryAfterMs });
-  it('enforces the 30 s minimum and the default', () => {
+  it('enforces the 30 s minimum, the one-day maximum and the default', () => {
     assert.equal(intervalMs('10'), 30_000);
+    assert.equal(intervalMs('3000000'), 86_400_000);
     assert.equal(intervalMs('120'), 120_000);
     assert.equal(intervalMs('nonsense'), 300_000);
   });
@@ -112,6 +113,7 @@ describe('claude/schedule', () => {
     assert.equal(nextPollDelay(300_000, 1, err('RATE_LIMITED', 600_000)), 600_000);
     assert.equal(nextPollDelay(300_000, 4, err('RATE_LIMITED', 1_000)), 1_000, "the server's word, not the backoff");
     assert.equal(nextPollDelay(300_000, 2, err('RATE_LIMITED', null)), 30_000);
+    assert.equal(nextPollDelay(300_000, 1, err('RATE_LIMITED', 3_000_000_000)), 86_400_000, 'never past what setTimeout can wait');
     assert.equal(nextPollDelay(300_000, 1, err('SESSION_EXPIRED')), 300_000);
     assert.equal(nextPollDelay(300_000, 0, null), 300_000);
   });

@@ -87,6 +87,28 @@ describe('claude-usage and claude-account nodes', function () {
     assert.equal(msg.payload.pace.session, null, 'two samples seconds apart give no pace');
   });
 
+  it('answers a burst of inputs from one or two requests, each input with its own message', async () => {
+    await load(flow(fake));
+    const out1 = collect(helper.getNode('out1'));
+    await out1.next(1);
+    const before = fake.requests.filter((r) => r.url.endsWith('/usage')).length;
+    for (let i = 0; i < 8; i++) helper.getNode('use').receive({ n: i });
+    const last = await out1.next(9);
+    const made = fake.requests.filter((r) => r.url.endsWith('/usage')).length - before;
+    assert.ok(made >= 1 && made <= 2, `${made} requests for 8 inputs`);
+    assert.deepEqual(out1.slice(1).map((m) => m.n).sort(), [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.notEqual(out1[1].payload, out1[2].payload, 'each message has its own payload object');
+    assert.equal(last.payload.session.pct, 62.4);
+  });
+
+  it('never polls faster than its interval, even one too long for a timer', async () => {
+    await load(flow(fake, { account: { auth: 'demo', name: 'demo' }, usage: { interval: '3000000' } }), {});
+    const out1 = collect(helper.getNode('out1'));
+    await out1.next(1);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(out1.length, 1);
+  });
+
   it('sends a cookie-expiring alert on output 2 when within warnDays', async () => {
     await load(flow(fake));
     const out2 = collect(helper.getNode('out2'));
@@ -204,6 +226,15 @@ describe('claude-usage and claude-account nodes', function () {
       const res = await helper.request().post('/claude-account/verify').send({ id: 'acc', auth: 'cookie', baseUrl: fake.url, sessionKey: '__PWRD__' }).expect(200);
       assert.equal(res.body.ok, true);
       assert.equal(fake.requests.at(-1).headers.cookie, `sessionKey=${KEY}`);
+    });
+    it("never uses another node type's stored secret", async () => {
+      const otherNode = (RED) => {
+        RED.nodes.registerType('other-secret', function (c) { RED.nodes.createNode(this, c); }, { credentials: { sessionKey: { type: 'password' } } });
+      };
+      await helper.load([accountNode, usageNode, otherNode], onTab([{ id: 'other', type: 'other-secret' }]), { other: { sessionKey: KEY } });
+      const res = await helper.request().post('/claude-account/verify').send({ id: 'other', auth: 'cookie', baseUrl: fake.url, sessionKey: '__PWRD__' }).expect(200);
+      assert.equal(res.body.code, 'NO_CREDENTIALS');
+      assert.equal(fake.requests.length, 0);
     });
     it('answers failures in plain words with the code, without the key', async () => {
       await load(flow(fake));

@@ -52,6 +52,11 @@ describe('claude/normalize', () => {
     assert.deepEqual(parse({ five_hour: null, seven_day: null, seven_day_opus: null, extra_usage: null, limits: null }), empty);
   });
 
+  it('skips a window whose utilization is null', () => {
+    const u = parse({ five_hour: { utilization: 5, resets_at: null }, seven_day_opus: { utilization: null, resets_at: null } });
+    assert.deepEqual(u.limits.map((l) => l.id), ['session']);
+  });
+
   it('accepts pct above 100 and ignores unknown fields', () => {
     const u = parse({ five_hour: { utilization: 104.2, resets_at: null, some_new_field: { x: 1 } }, brand_new: 'string value', another: 3 });
     assert.equal(u.session.pct, 104.2);

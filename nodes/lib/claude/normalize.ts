@@ -89,7 +89,7 @@ export function normalizeUsage(raw: UsageResponse, now: Date = new Date()): Norm
     if (key === 'limits' || key === 'extra_usage' || value == null || typeof value !== 'object') continue;
     const window = legacyWindowSchema.safeParse(value);
     const info = legacyWindowInfo(key);
-    if (!window.success || !info) continue;
+    if (!window.success || !info || window.data.utilization === null) continue;
     byId.set(info.id, toLimit(info, window.data.utilization, window.data.resets_at, now));
   }
 

@@ -6,9 +6,9 @@ import { z } from 'zod';
 const isoOrNull = z.string().nullish().transform((v) => v ?? null);
 const numberLike = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
 
-/** A legacy window: `{ utilization, resets_at }`. */
+/** A legacy window: `{ utilization, resets_at }`; a null utilization means the window is not in use. */
 export const legacyWindowSchema = z.looseObject({
-  utilization: numberLike,
+  utilization: numberLike.nullable(),
   resets_at: isoOrNull,
 });
 

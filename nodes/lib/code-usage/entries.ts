@@ -60,7 +60,7 @@ function textOf(content: unknown): string {
 
 /** A Claude Code "usage limit reached" line, with the reset time when it carries one (`…|<epoch seconds>`). */
 export function limitLineOf(fields: LineFields): LimitLine | null {
-  if (!fields.timestamp || (!fields.isApiErrorMessage && fields.model !== '<synthetic>')) return null;
+  if (!fields.timestamp || Number.isNaN(Date.parse(fields.timestamp)) || (!fields.isApiErrorMessage && fields.model !== '<synthetic>')) return null;
   const text = textOf(fields.content);
   if (!LIMIT_TEXT.test(text)) return null;
   const epoch = /\|(\d{9,11})\b/.exec(text);

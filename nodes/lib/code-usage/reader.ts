@@ -157,6 +157,9 @@ export class LogReader {
   private readonly chunks: ChunkReader;
   /** nothing read yet (first scan, or after reset) */
   private fresh = true;
+  /** Set by abort(): the running scan stops between files and no new one reads anything. */
+  private aborted = false;
+  private stopWorker: (() => void) | null = null;
   private stats: ScanStats = LogReader.emptyStats();
   /** Total corrupt lines since the last start-over. */
   corruptLines = 0;
@@ -173,6 +176,12 @@ export class LogReader {
 
   private static emptyStats(): ScanStats {
     return { filesRead: 0, filesReadByWorker: 0, bytesRead: 0, files: 0, corruptLines: 0, unreadable: 0, fromScratch: false, changed: false, limitLines: 0 };
+  }
+
+  /** Stops a running scan between files (and its worker thread); for the node's close. */
+  abort(): void {
+    this.aborted = true;
+    this.stopWorker?.();
   }
 
   /** Forget everything: the next scan reads every file from the start. */
@@ -224,12 +233,14 @@ export class LogReader {
     const order = [...plan].sort((a, b) => b[2] - b[1].offset - (a[2] - a[1].offset));
     const next = new Int32Array(new SharedArrayBuffer(4));
     const worker = readInWorker(order, next, this.store.pricing);
+    this.stopWorker = worker.terminate;
     const mine: Array<[string, FileState, number]> = [];
-    for (let i = Atomics.add(next, 0, 1); i < order.length; i = Atomics.add(next, 0, 1)) {
+    for (let i = Atomics.add(next, 0, 1); i < order.length && !this.aborted; i = Atomics.add(next, 0, 1)) {
       mine.push(order[i]);
       await this.readPlanned([order[i]]);
     }
-    const result = await worker;
+    const result = await worker.result;
+    this.stopWorker = null;
     const done = new Set(mine);
     if (result) {
       this.store.merge(result.entries);
@@ -253,6 +264,7 @@ export class LogReader {
 
   private async readPlanned(plan: Array<[string, FileState, number]>): Promise<void> {
     for (const [file, state, size] of plan) {
+      if (this.aborted) return;
       try {
         state.offset = await this.chunks.readFile(file, state.offset, size);
         state.size = size;
@@ -373,10 +385,17 @@ export interface WorkerResult {
   bytesRead: number;
 }
 
-/** Reads files of `plan` in a worker thread, taking them by `next`; null when the worker failed. */
-export function readInWorker(plan: Array<[string, FileState, number]>, next: Int32Array, prices: Record<string, PriceOverride>): Promise<WorkerResult | null> {
-  return new Promise((resolve) => {
-    let worker: Worker;
+/**
+ * Reads files of `plan` in a worker thread, taking them by `next`. `result` is null when the
+ * worker failed or was terminated.
+ */
+export function readInWorker(
+  plan: Array<[string, FileState, number]>,
+  next: Int32Array,
+  prices: Record<string, PriceOverride>,
+): { result: Promise<WorkerResult | null>; terminate: () => void } {
+  let worker: Worker | null = null;
+  const result = new Promise<WorkerResult | null>((resolve) => {
     try {
       worker = new Worker(path.join(__dirname, 'scan-worker.js'), {
         workerData: { files: plan.map(([file, state, size]) => [file, state.offset, size]), next, prices },
@@ -392,8 +411,14 @@ export function readInWorker(plan: Array<[string, FileState, number]>, next: Int
         resolve(value);
       }
     };
-    worker.once('message', (result: WorkerResult) => settle(result));
+    worker.once('message', (value: WorkerResult) => settle(value));
     worker.once('error', () => settle(null));
     worker.once('exit', () => settle(null));
   });
+  return {
+    result,
+    terminate: () => {
+      worker?.terminate().catch(() => undefined);
+    },
+  };
 }

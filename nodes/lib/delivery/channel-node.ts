@@ -184,7 +184,8 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): 
     }
     const props = body as Properties;
     const id = typeof props.id === 'string' ? props.id : '';
-    const stored = id ? (RED.nodes.getCredentials(id) as Credentials | undefined) : undefined;
+    // Stored secrets only of a deployed node of this very type: never another node's, sent to a URL from the request.
+    const stored = id && RED.nodes.getNode(id)?.type === spec.type ? (RED.nodes.getCredentials(id) as Credentials | undefined) : undefined;
     const config = spec.config(props, testCredentials(spec.credentials, props, stored));
     const secrets = adapter.secrets(config);
     deliver(adapter, config, testAlert(), { ...deliverySettings(RED.settings), maxAttempts: 1 })

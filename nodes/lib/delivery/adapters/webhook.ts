@@ -16,6 +16,8 @@ export interface WebhookConfig {
   method: WebhookMethod;
   /** A JSON object of header names to values, as typed in the editor; empty = none. */
   headers: string;
+  /** The same for headers that carry secrets (a credential: never exported); wins over `headers`. */
+  secretHeaders: string;
   /** The JSON body template; empty = the alert object. */
   template: string;
 }
@@ -28,8 +30,8 @@ const SECRET_HEADER = /auth|token|key|secret|cookie|signature|password/i;
 const headersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
 /** The headers property as a name → value map; throws with the reason when it is not one. */
-export function parseHeaders(text: string): Record<string, string> {
-  if (!text.trim()) return {};
+export function parseHeaders(text: string | undefined): Record<string, string> {
+  if (!text || !text.trim()) return {};
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -46,6 +48,14 @@ export function parseHeaders(text: string): Record<string, string> {
     out[name] = String(v);
   }
   return out;
+}
+
+/** Plain and secret headers together, the secret ones winning; throws like parseHeaders. */
+function allHeaders(config: WebhookConfig): Record<string, string> {
+  const secret = parseHeaders(config.secretHeaders);
+  const plain = parseHeaders(config.headers);
+  for (const name of Object.keys(plain)) if (hasHeader(secret, name.toLowerCase())) delete plain[name];
+  return { ...plain, ...secret };
 }
 
 function hasHeader(headers: Record<string, string>, name: string): boolean {
@@ -80,22 +90,29 @@ export const webhookAdapter: ChannelAdapter<WebhookConfig> = {
     } catch (err) {
       return (err as Error).message;
     }
+    try {
+      parseHeaders(config.secretHeaders);
+    } catch (err) {
+      return `secret headers: ${(err as Error).message}`;
+    }
     return config.method === 'GET' ? null : templateProblem(config.template);
   },
   secrets(config) {
-    let secretHeaders: string[] = [];
+    const values = (entries: Array<[string, string]>) => entries.flatMap(([, value]) => [value, ...value.split(/\s+/).slice(1)]);
+    let secretValues: string[] = [];
     try {
-      secretHeaders = Object.entries(parseHeaders(config.headers))
-        .filter(([name]) => SECRET_HEADER.test(name))
-        .flatMap(([, value]) => [value, ...value.split(/\s+/).slice(1)]);
+      secretValues = [
+        ...values(Object.entries(parseHeaders(config.secretHeaders))),
+        ...values(Object.entries(parseHeaders(config.headers)).filter(([name]) => SECRET_HEADER.test(name))),
+      ];
     } catch {
       /* check() reports it */
     }
-    return [...urlSecrets(config.url.trim()), ...secretHeaders];
+    return [...urlSecrets(config.url.trim()), ...secretValues];
   },
   destination: (config) => destinationKey('webhook', config.method, config.url.trim()),
   request(config, alert) {
-    const headers = parseHeaders(config.headers);
+    const headers = allHeaders(config);
     if (config.method === 'GET') return { url: config.url.trim(), method: 'GET', headers };
     if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
     const body = config.template.trim() ? fillTemplate(config.template, alert) : JSON.stringify(alert);

@@ -81,9 +81,9 @@ const BAD_PCTS = ['abc', '50', Number.NaN, -1, -0.01, 1000.5, 1e9, null, undefin
  * A random but realistic-ish sequence of payloads for several accounts: 5-minute
  * samples with gaps, jitter in resetsAt, idle windows, bad values, pace and extra usage.
  */
-function randomTimeline(seed, steps) {
+function randomTimeline(seed, steps, { start: from = Date.parse('2026-11-16T00:00:00Z') } = {}) {
   const rng = prng(seed);
-  const start = Date.parse('2026-11-16T00:00:00Z') + rng.int(0, 1000) * MIN;
+  const start = from + rng.int(0, 1000) * MIN;
   const accounts = ['work', 'home', 'lab'].slice(0, rng.int(1, 3));
   const sims = new Map(
     accounts.map((a) => [

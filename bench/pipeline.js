@@ -65,14 +65,18 @@ async function startReceiver() {
   };
 }
 
-/** Function-node code simulating claude-usage output 1 for `accounts` accounts. */
+/**
+ * Function-node code simulating claude-usage output 1 for `accounts` accounts. Each tick
+ * spreads the accounts' samples evenly over the tick, as independent pollers would.
+ */
 function syntheticSourceCode(o) {
   return `
 const ACCOUNTS = ${o.accounts}, WINDOW_MS = ${o.window * 1000}, TICK_MS = ${o.tick * 1000};
 const sims = context.get('sims') || {};
-const now = Date.now();
+context.set('sims', sims);
 const at = (ms) => new Date(ms).toISOString();
-for (let i = 0; i < ACCOUNTS; i++) {
+function sample(i) {
+  const now = Date.now();
   const account = 'bench-' + i;
   let s = sims[account];
   if (!s) { // accounts start at random points of their windows, below every threshold
@@ -94,7 +98,7 @@ for (let i = 0; i < ACCOUNTS; i++) {
     limits: [{ id: 'session', kind: 'session', label: '5-hour', ...session }, { id: 'weekly', kind: 'weekly', label: 'Weekly', ...weekly }],
     extraUsage: null, pace: { session: null, weekly: null }, cookie: null } });
 }
-context.set('sims', sims);
+for (let i = 0; i < ACCOUNTS; i++) setTimeout(() => sample(i), (i * TICK_MS) / ACCOUNTS);
 return null;`;
 }
 
@@ -173,7 +177,7 @@ async function main() {
     await red.deploy(flows(o, receiver.url));
     const pid = findChildPid();
     console.log(`pipeline bench: ${o.accounts} accounts, source ${o.source}, ${o.minutes} min, Node ${process.version}, Node-RED pid ${pid}`);
-    if (o.source === 'synthetic') console.log(`  synthetic: one sample per account every ${o.tick} s (${fmt(o.accounts / o.tick)} msg/s), 5-hour window compressed to ${o.window} s`);
+    if (o.source === 'synthetic') console.log(`  synthetic: one sample per account every ${o.tick} s, spread over the tick (${fmt(o.accounts / o.tick)} msg/s), 5-hour window compressed to ${o.window} s`);
     console.log('  elapsed  alerts  alerts/min  p50 ms  p99 ms  CPU %  RSS MB');
 
     const start = processUsage(pid);

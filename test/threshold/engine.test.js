@@ -265,4 +265,13 @@ describe('threshold engine: random sequences against the reference', () => {
     assert.ok(total > 3000, `only ${total} alerts`);
     assert.deepEqual([...kinds].sort(), ['pace', 'reset', 'threshold']);
   });
+
+  it('sends nothing more when a sample arrives twice (a msg.history answer, a retried message)', () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const payloads = randomTimeline(seed, 300);
+      const s = randomSettings(seed);
+      const twice = payloads.flatMap((p) => [p, p]);
+      assert.deepEqual(run(twice, s).alerts.map(brief), referenceAlerts(payloads, s, FAR_FUTURE), `seed ${seed}`);
+    }
+  });
 });

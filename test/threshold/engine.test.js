@@ -153,6 +153,19 @@ describe('threshold engine: rules', () => {
     assert.deepEqual(clearAccount(again.state, ''), emptyState());
   });
 
+  it('takes account names and limit ids that look like object internals as plain names', () => {
+    const s = settings({ session: '80', scoped: '80' });
+    const payloads = ['constructor', '__proto__', 'toString'].map((name) => {
+      const p = usagePayload(name, T0, { session: { pct: 85 } });
+      p.limits.push({ id: 'constructor', kind: 'weekly_scoped', label: 'odd', pct: 90, resetsAt: null });
+      return p;
+    });
+    const { alerts, state } = run(payloads, s, { roundTrip: true });
+    assert.equal(alerts.length, 6);
+    assert.equal(run([...payloads, ...payloads], s).alerts.length, 6);
+    assert.ok(state);
+  });
+
   it('rejects bad pct values with a warning and no change of state', () => {
     const s = settings({ session: '80' });
     const good = run(sessionSeries([[0, 50]]), s).state;

@@ -59,6 +59,11 @@ export function clearAccount(state: EngineState, account: string): EngineState {
   return { version: 1, accounts };
 }
 
+/** `record[key]` if it is the record's own entry: account names and limit ids come from messages. */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 function thresholdsFor(kind: WindowKind, settings: ThresholdSettings): number[] {
   return settings.thresholds[kind];
 }
@@ -188,12 +193,12 @@ export function evaluate(
   settings: ThresholdSettings,
   now: number,
 ): { state: EngineState; decisions: Decision[] } {
-  const before = state.accounts[account] ?? {};
+  const before = own(state.accounts, account) ?? {};
   const after: AccountState = { ...before };
   const decisions: Decision[] = [];
   for (const sample of windows) {
     if (!isTracked(sample, settings)) continue;
-    const step = stepWindow(account, before[sample.id], sample, settings, now);
+    const step = stepWindow(account, own(before, sample.id), sample, settings, now);
     after[sample.id] = step.win;
     decisions.push(...step.decisions);
   }

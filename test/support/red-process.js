@@ -26,6 +26,14 @@ function linkPackage(userDir, name, target) {
   fs.symlinkSync(target, at, 'dir');
 }
 
+/**
+ * Gives flow nodes (those on a tab) the x/y the editor would: Node-RED treats a node on a
+ * tab without coordinates as a config node.
+ */
+function placeOnCanvas(flows) {
+  return flows.map((n, i) => (n.z && n.type !== 'tab' && n.x === undefined ? { ...n, x: 150 + (i % 5) * 200, y: 60 + Math.floor(i / 5) * 80 } : n));
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -92,7 +100,7 @@ async function startNodeRed(opts = {}) {
     /** Deploys a full flow set and waits until the runtime has started it. */
     async deploy(flows) {
       const mark = log.length;
-      const res = await instance.request('POST', '/flows', flows, { 'Node-RED-Deployment-Type': 'full' });
+      const res = await instance.request('POST', '/flows', placeOnCanvas(flows), { 'Node-RED-Deployment-Type': 'full' });
       if (res.status !== 204 && res.status !== 200) throw new Error(`deploy failed: ${res.status} ${res.text}`);
       await instance.waitForLog(/Started flows/, 20_000, mark);
       return res;
@@ -124,7 +132,8 @@ async function startNodeRed(opts = {}) {
     if (child.exitCode !== null) throw new Error(`Node-RED exited early:\n${log}`);
     try {
       const res = await fetch(url + '/settings');
-      if (res.ok) break;
+      await res.arrayBuffer();
+      if (res.status < 500) break; // 401 with adminAuth: listening all the same
     } catch {
       /* not listening yet */
     }
@@ -138,4 +147,4 @@ async function startNodeRed(opts = {}) {
   return instance;
 }
 
-module.exports = { startNodeRed, freePort };
+module.exports = { startNodeRed, freePort, placeOnCanvas };

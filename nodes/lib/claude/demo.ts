@@ -1,0 +1,79 @@
+// The built-in demo account: usage that climbs and resets like the real windows, 30× faster
+// (a 5-hour window in 10 minutes, a week in 5.6 hours), deterministic for a given name and time.
+
+import type { UsageResponse } from './schema';
+
+export const DEMO_SPEEDUP = 30;
+const SESSION_MS = (5 * 3_600_000) / DEMO_SPEEDUP;
+const WEEK_MS = (7 * 86_400_000) / DEMO_SPEEDUP;
+const MONTH_MS = (30 * 86_400_000) / DEMO_SPEEDUP;
+
+/** FNV-1a: a stable small hash of a string. */
+function hash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** A number in [0, 1) fixed by the seed. */
+function unit(seed: string): number {
+  return hash(seed) / 0x1_0000_0000;
+}
+
+interface WindowPosition {
+  index: number;
+  progress: number; // 0..1 through the window
+  endsAt: number; // epoch ms
+}
+
+function position(now: number, length: number, offset: number): WindowPosition {
+  const shifted = now - offset;
+  const index = Math.floor(shifted / length);
+  return { index, progress: (shifted - index * length) / length, endsAt: offset + (index + 1) * length };
+}
+
+/** Monotonic climb from 0 to 1 with a visible rhythm of busy and quiet stretches. */
+function climb(progress: number): number {
+  const waves = 3;
+  return progress + (0.6 * Math.sin(2 * Math.PI * waves * progress)) / (2 * Math.PI * waves) * 0.9;
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().replace('Z', '+00:00');
+}
+
+/** The usage response a demo account named `name` gives at `now`, in the legacy format. */
+export function demoUsage(name: string, now: number = Date.now()): UsageResponse {
+  const seed = name || 'demo';
+  const session = position(now, SESSION_MS, Math.floor(unit(`${seed}/session`) * SESSION_MS));
+  const week = position(now, WEEK_MS, Math.floor(unit(`${seed}/week`) * WEEK_MS));
+  const month = position(now, MONTH_MS, 0);
+
+  // Each window gets its own peak: most stay below the limit, some run into it.
+  const sessionPeak = 60 + 45 * unit(`${seed}/session/${session.index}`);
+  const weekPeak = 45 + 50 * unit(`${seed}/week/${week.index}`);
+  const sessionPct = Math.min(100, round1(sessionPeak * climb(session.progress)));
+  const weekPct = Math.min(100, round1(weekPeak * climb(week.progress)));
+  const usedCents = Math.round(2000 * month.progress * (0.5 + unit(`${seed}/month/${month.index}`)));
+
+  return {
+    five_hour: { utilization: sessionPct, resets_at: iso(session.endsAt) },
+    seven_day: { utilization: weekPct, resets_at: iso(week.endsAt) },
+    seven_day_oauth_apps: null,
+    seven_day_opus: { utilization: round1(weekPct * 0.35), resets_at: iso(week.endsAt) },
+    seven_day_sonnet: { utilization: round1(weekPct * 0.6), resets_at: iso(week.endsAt) },
+    extra_usage: { is_enabled: true, monthly_limit: 5000, used_credits: usedCents, utilization: round1((usedCents / 5000) * 100), currency: 'USD' },
+  };
+}
+
+export function demoOrganization(name: string): { uuid: string; name: string } {
+  const h = hash(name || 'demo').toString(16).padStart(8, '0');
+  return { uuid: `00000000-0000-4000-8000-0000${h}`, name: `Demo · ${name || 'demo'}` };
+}

@@ -1,0 +1,45 @@
+// The claude-account node's properties (as the editor saves them: strings) → AccountSettings.
+
+import type { Transport } from '../http';
+import type { AccountSettings, AuthMode } from './client';
+
+export const AUTH_MODES: readonly AuthMode[] = ['cookie', 'claude-code', 'demo'];
+export const DEFAULT_TIMEOUT_MS = 15_000;
+
+export interface AccountProps {
+  name?: unknown;
+  auth?: unknown;
+  organization?: unknown;
+  credentialsFile?: unknown;
+  baseUrl?: unknown;
+  oauthBaseUrl?: unknown;
+  proxy?: unknown;
+  transport?: unknown;
+  cookieSetAt?: unknown;
+  warnDays?: unknown;
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+
+export function isAuthMode(v: unknown): v is AuthMode {
+  return typeof v === 'string' && (AUTH_MODES as readonly string[]).includes(v);
+}
+
+export function accountSettings(props: AccountProps, timeoutMs: number = DEFAULT_TIMEOUT_MS): AccountSettings {
+  return {
+    name: text(props.name) || 'claude',
+    auth: isAuthMode(props.auth) ? props.auth : 'cookie',
+    organization: text(props.organization),
+    credentialsFile: text(props.credentialsFile),
+    baseUrl: text(props.baseUrl) || 'https://claude.ai',
+    oauthBaseUrl: text(props.oauthBaseUrl) || 'https://api.anthropic.com',
+    proxy: text(props.proxy),
+    transport: (props.transport === 'curl' ? 'curl' : 'undici') as Transport,
+    timeoutMs,
+  };
+}
+
+export function warnDaysOf(v: unknown): number {
+  const n = Number(v === '' || v === undefined || v === null ? 7 : v);
+  return Number.isFinite(n) && n >= 0 ? n : 7;
+}

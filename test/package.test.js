@@ -1,0 +1,39 @@
+'use strict';
+// What `npm publish` would ship: every node's compiled .js with its editor .html and locale
+// beside it, the icons where Node-RED looks (next to the node files), and the examples.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { execFileSync } = require('node:child_process');
+const { root } = require('./support/node-red');
+
+describe('package contents', function () {
+  this.timeout(60_000);
+  const pkg = require(path.join(root, 'package.json'));
+  let files;
+  before(() => {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const out = execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    files = new Set(JSON.parse(out)[0].files.map((f) => f.path));
+  });
+
+  it('declares what the flow library asks for', () => {
+    assert.equal(pkg.name, '@claude-usage/node-red-claude-usage');
+    for (const k of ['node-red', 'claude', 'anthropic', 'home-assistant']) assert.ok(pkg.keywords.includes(k), k);
+    assert.ok(pkg.license && pkg.repository && pkg.engines.node);
+    assert.equal(pkg['node-red'].version, '>=4.0.0');
+    assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['undici', 'zod']);
+  });
+
+  it('ships each node with its editor file and locale, and the icons beside them', () => {
+    for (const [type, file] of Object.entries(pkg['node-red'].nodes)) {
+      assert.ok(files.has(file), `${file}`);
+      assert.ok(files.has(file.replace(/\.js$/, '.html')), `${type} editor`);
+      if (fs.existsSync(path.join(root, 'nodes', 'locales', 'en-US', `${type}.json`))) assert.ok(files.has(`dist/nodes/locales/en-US/${type}.json`), `${type} locale`);
+    }
+    const icons = [...files].filter((f) => f.startsWith('dist/nodes/icons/'));
+    assert.ok(icons.length >= 5, 'icons next to the node files');
+    assert.ok([...files].some((f) => f.startsWith('examples/') && f.endsWith('.json')), 'examples');
+    assert.ok(![...files].some((f) => f.startsWith('test/') || f.startsWith('nodes/') || f.startsWith('.node-red/')), 'no sources, tests or user dirs');
+  });
+});

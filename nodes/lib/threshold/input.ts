@@ -51,7 +51,7 @@ const KIND_OF_LIMIT: Record<string, WindowKind | undefined> = {
   weekly_scoped: 'scoped',
 };
 
-function describe(value: unknown): string {
+function describeValue(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return JSON.stringify(value.slice(0, 40));
   if (value === undefined) return 'missing';
@@ -71,7 +71,7 @@ function readExtra(extraUsage: unknown, problems: string[]): WindowSample | null
   const pct = (extraUsage as Record<string, unknown>).pct;
   if (pct === null || pct === undefined) return null; // no monthly limit: nothing to measure against
   if (!PctSchema.safeParse(pct).success) {
-    problems.push(`extra usage: pct ${describe(pct)} is not a number from 0 to ${MAX_PCT}`);
+    problems.push(`extra usage: pct ${describeValue(pct)} is not a number from 0 to ${MAX_PCT}`);
     return null;
   }
   return { id: 'extra', kind: 'extra', label: 'Extra usage', pct: pct as number, resetsAt: null, exhaustsAt: null };
@@ -100,7 +100,7 @@ export function readUsage(payload: unknown): UsageReading | { account: null; pro
     if (!kind || seen.has(id)) continue;
     seen.add(id);
     if (!PctSchema.safeParse(pct).success) {
-      problems.push(`${account}: ${label || id} pct ${describe(pct)} is not a number from 0 to ${MAX_PCT}`);
+      problems.push(`${account}: ${label || id} pct ${describeValue(pct)} is not a number from 0 to ${MAX_PCT}`);
       continue;
     }
     windows.push({ id, kind, label: label || id, pct: pct as number, resetsAt: resetsAt ?? null, exhaustsAt: paceExhaustsAt(pace, kind) });

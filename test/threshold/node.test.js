@@ -131,6 +131,32 @@ describe('claude-threshold node', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(stored)), stored, 'plain JSON, as a file store keeps it');
   });
 
+  it('reads what claude-usage sends (demo account): every window judged, no warning', async () => {
+    const flowWithUsage = [
+      { id: 'tab', type: 'tab', label: 'pipeline' },
+      { id: 'acc', type: 'claude-account', name: 'demo', auth: 'demo' },
+      { id: 'use', z: 'tab', type: 'claude-usage', account: 'acc', interval: 300, history: 100, wires: [['t1', 'usage'], []] },
+      { id: 'usage', z: 'tab', type: 'helper' },
+      // Threshold 0 is crossed by any usage, so every window alerts on the first sample.
+      { id: 't1', z: 'tab', type: 'claude-threshold', session: '0', weekly: '0', scoped: '0', extra: '0', timezone: 'UTC', wires: [['out']] },
+      { id: 'out', z: 'tab', type: 'helper' },
+    ];
+    await helper.load([node('claude-account'), node('claude-usage'), thresholdNode], flowWithUsage);
+    const alerts = [];
+    helper.getNode('out').on('input', (m) => alerts.push(m.alert));
+    const { payload } = await new Promise((resolve) => helper.getNode('usage').once('input', resolve));
+    const judged = payload.limits.filter((l) => ['session', 'weekly', 'weekly_scoped'].includes(l.kind)).map((l) => l.id);
+    if (payload.extraUsage && payload.extraUsage.pct !== null) judged.push('extra');
+    assert.ok(judged.length >= 3, JSON.stringify(payload.limits));
+    while (alerts.length < judged.length) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(alerts.map((a) => a.limit_type), judged);
+    for (const a of alerts) {
+      assert.equal(a.account, 'demo');
+      assert.equal(a.at, new Date(payload.fetchedAt).toISOString());
+    }
+    assert.equal(helper.getNode('t1').warn.callCount, 0);
+  });
+
   it('uses the wall clock for samples without fetchedAt (cooldown with fake time)', async () => {
     const clock = sinon.useFakeTimers({ now: T0, toFake: ['Date'] });
     await helper.load(thresholdNode, flow({ session: '80', cooldownHours: 1 }));

@@ -1,9 +1,10 @@
 'use strict';
-// Pipeline benchmark: many accounts → claude-threshold → a local webhook receiver,
+// Pipeline benchmark: many accounts → claude-threshold → claude-webhook (or a core `http request`
+// node, --sink http) → a local webhook receiver,
 // in a real Node-RED (localfilesystem context store, as a Home Assistant add-on runs it).
 //
 //   npm run build && npm run bench:pipeline -- [--accounts 100] [--minutes 5] [--source synthetic|demo]
-//                                             [--tick 5] [--window 300] [--report 30]
+//                                             [--sink webhook|http] [--tick 5] [--window 300] [--report 30]
 //
 // Sources (pluggable):
 //   synthetic  an inject + function node emit claude-usage-shaped messages for every account each
@@ -24,14 +25,16 @@ const { startNodeRed } = require('../test/support/red-process');
 const root = path.resolve(__dirname, '..');
 
 function options(argv) {
-  const o = { accounts: 100, minutes: 5, source: 'synthetic', tick: 5, window: 300, report: 30 };
+  const o = { accounts: 100, minutes: 5, source: 'synthetic', sink: 'webhook', tick: 5, window: 300, report: 30 };
+  const words = ['source', 'sink'];
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '');
     if (!(name in o)) throw new Error(`unknown option ${argv[i]}`);
-    o[name] = name === 'source' ? argv[i + 1] : Number(argv[i + 1]);
-    if (name !== 'source' && !(o[name] > 0)) throw new Error(`--${name} needs a positive number`);
+    o[name] = words.includes(name) ? argv[i + 1] : Number(argv[i + 1]);
+    if (!words.includes(name) && !(o[name] > 0)) throw new Error(`--${name} needs a positive number`);
   }
   if (!['synthetic', 'demo'].includes(o.source)) throw new Error('--source is synthetic or demo');
+  if (!['webhook', 'http'].includes(o.sink)) throw new Error('--sink is webhook (claude-webhook) or http (core http request)');
   return o;
 }
 
@@ -119,11 +122,20 @@ function flows(o, receiverUrl) {
       );
     }
   }
-  nodes.push(
-    { id: 'threshold', z, type: 'claude-threshold', name: '', session: '75,90,95', weekly: '75,90,95', scoped: '', extra: '', cooldownHours: 4, rearmPct: 5, notifyReset: true, pace: false, timezone: 'UTC', ...at, wires: [['toBody']] },
-    { id: 'toBody', z, type: 'change', name: 'alert → payload', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'alert', tot: 'msg' }], ...at, wires: [['webhook']] },
-    { id: 'webhook', z, type: 'http request', name: 'webhook', method: 'POST', ret: 'txt', paytoqs: 'ignore', url: receiverUrl, tls: '', persist: true, proxy: '', insecureHTTPParser: false, authType: '', senderr: false, headers: [], ...at, wires: [] },
-  );
+  const threshold = { id: 'threshold', z, type: 'claude-threshold', name: '', session: '75,90,95', weekly: '75,90,95', scoped: '', extra: '', cooldownHours: 4, rearmPct: 5, notifyReset: true, pace: false, timezone: 'UTC', ...at };
+  if (o.sink === 'webhook') {
+    // claude-webhook with an empty template posts the alert object itself.
+    nodes.push(
+      { ...threshold, wires: [['webhook']] },
+      { id: 'webhook', z, type: 'claude-webhook', name: '', method: 'POST', headers: '', template: '', credentials: { url: receiverUrl }, ...at, wires: [[]] },
+    );
+  } else {
+    nodes.push(
+      { ...threshold, wires: [['toBody']] },
+      { id: 'toBody', z, type: 'change', name: 'alert → payload', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'alert', tot: 'msg' }], ...at, wires: [['webhook']] },
+      { id: 'webhook', z, type: 'http request', name: 'webhook', method: 'POST', ret: 'txt', paytoqs: 'ignore', url: receiverUrl, tls: '', persist: true, proxy: '', insecureHTTPParser: false, authType: '', senderr: false, headers: [], ...at, wires: [] },
+    );
+  }
   return nodes;
 }
 
@@ -164,6 +176,7 @@ async function main() {
   const o = options(process.argv.slice(2));
   if (!fs.existsSync(path.join(root, 'dist', 'nodes', 'claude-threshold.js'))) throw new Error('run `npm run build` first');
   if (o.source === 'demo' && !fs.existsSync(path.join(root, 'dist', 'nodes', 'claude-usage.js'))) throw new Error('--source demo needs claude-usage (merge main and build)');
+  if (o.sink === 'webhook' && !fs.existsSync(path.join(root, 'dist', 'nodes', 'claude-webhook.js'))) throw new Error('--sink webhook needs claude-webhook; use --sink http');
 
   const receiver = await startReceiver();
   const red = await startNodeRed({ settings: { contextStorage: { default: { module: 'localfilesystem' } } } });
@@ -176,7 +189,7 @@ async function main() {
   try {
     await red.deploy(flows(o, receiver.url));
     const pid = findChildPid();
-    console.log(`pipeline bench: ${o.accounts} accounts, source ${o.source}, ${o.minutes} min, Node ${process.version}, Node-RED pid ${pid}`);
+    console.log(`pipeline bench: ${o.accounts} accounts, source ${o.source}, sink ${o.sink === 'webhook' ? 'claude-webhook' : 'core http request'}, ${o.minutes} min, Node ${process.version}, Node-RED pid ${pid}`);
     if (o.source === 'synthetic') console.log(`  synthetic: one sample per account every ${o.tick} s, spread over the tick (${fmt(o.accounts / o.tick)} msg/s), 5-hour window compressed to ${o.window} s`);
     console.log('  elapsed  alerts  alerts/min  p50 ms  p99 ms  CPU %  RSS MB');
 

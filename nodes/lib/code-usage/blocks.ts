@@ -1,0 +1,148 @@
+// 5-hour session blocks, as `ccusage blocks` (ccusage 20) computes them: a block
+// starts at the UTC hour floor of its first entry and lasts 5 hours; an entry more
+// than 5 hours after the block's start or after the previous entry starts a new one.
+import { entryTokens, type UsageEntry } from './entries';
+
+export const BLOCK_MS = 5 * 3600_000;
+const HOUR_MS = 3600_000;
+
+export interface TokenCounts {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
+}
+
+export interface BurnRate {
+  tokensPerMinute: number;
+  /** input + output tokens per minute (cache tokens left out), as ccusage prints it */
+  tokensPerMinuteForIndicator: number;
+  costPerHour: number;
+}
+
+export interface Projection {
+  totalTokens: number;
+  totalCost: number;
+  remainingMinutes: number;
+}
+
+/** The field names of `ccusage blocks --json`. */
+export interface Block {
+  id: string;
+  startTime: string;
+  endTime: string;
+  actualEndTime: string | null;
+  isActive: boolean;
+  isGap: false;
+  entries: number;
+  tokenCounts: TokenCounts;
+  totalTokens: number;
+  costUSD: number;
+  models: string[];
+  burnRate: BurnRate | null;
+  projection: Projection | null;
+  /** when a usage-limit line in the block says the limit lifts */
+  usageLimitResetTime?: string;
+}
+
+export interface UsageLimitHint {
+  at: number;
+  resetsAt: string | null;
+}
+
+/** Entries sorted by time (stable for equal times). */
+export function sortEntries(entries: Iterable<UsageEntry>): UsageEntry[] {
+  return Array.from(entries).sort((a, b) => a.t - b.t);
+}
+
+function floorToHour(t: number): number {
+  return Math.floor(t / HOUR_MS) * HOUR_MS;
+}
+
+/** Groups time-sorted entries into blocks (no gap blocks). */
+export function buildBlocks(sorted: UsageEntry[], now: number, limits: UsageLimitHint[] = []): Block[] {
+  const blocks: Block[] = [];
+  let start = 0;
+  let first = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const t = sorted[i].t;
+    if (i > first && (t - start > BLOCK_MS || t - sorted[i - 1].t > BLOCK_MS)) {
+      blocks.push(makeBlock(sorted, first, i, start, now));
+      first = i;
+    }
+    if (i === first) start = floorToHour(t);
+  }
+  if (sorted.length) blocks.push(makeBlock(sorted, first, sorted.length, start, now));
+  attachLimitResets(blocks, limits);
+  return blocks;
+}
+
+function makeBlock(sorted: UsageEntry[], from: number, to: number, start: number, now: number): Block {
+  const tokenCounts: TokenCounts = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
+  let costUSD = 0;
+  const models: string[] = [];
+  for (let i = from; i < to; i++) {
+    const e = sorted[i];
+    tokenCounts.inputTokens += e.input;
+    tokenCounts.outputTokens += e.output;
+    tokenCounts.cacheCreationInputTokens += e.cacheWrite;
+    tokenCounts.cacheReadInputTokens += e.cacheRead;
+    costUSD += e.costUSD;
+    if (e.model !== '<synthetic>' && !models.includes(e.model)) models.push(e.model);
+  }
+  const end = start + BLOCK_MS;
+  const lastT = sorted[to - 1].t;
+  const block: Block = {
+    id: new Date(start).toISOString(),
+    startTime: new Date(start).toISOString(),
+    endTime: new Date(end).toISOString(),
+    actualEndTime: new Date(lastT).toISOString(),
+    isActive: now - lastT < BLOCK_MS && now < end,
+    isGap: false,
+    entries: to - from,
+    tokenCounts,
+    totalTokens: tokenCounts.inputTokens + tokenCounts.outputTokens + tokenCounts.cacheCreationInputTokens + tokenCounts.cacheReadInputTokens,
+    costUSD,
+    models,
+    burnRate: null,
+    projection: null,
+  };
+  if (block.isActive) {
+    block.burnRate = burnRate(block, sorted[from].t, lastT);
+    block.projection = block.burnRate && projection(block, block.burnRate, now);
+  }
+  return block;
+}
+
+/** Rates over the span from the block's first to its last entry; null when that span is empty. */
+export function burnRate(block: Block, firstT: number, lastT: number): BurnRate | null {
+  const minutes = (lastT - firstT) / 60_000;
+  if (minutes <= 0) return null;
+  return {
+    tokensPerMinute: block.totalTokens / minutes,
+    tokensPerMinuteForIndicator: (block.tokenCounts.inputTokens + block.tokenCounts.outputTokens) / minutes,
+    costPerHour: (block.costUSD / minutes) * 60,
+  };
+}
+
+/** Where the block ends up if the burn rate holds until its end. */
+export function projection(block: Block, rate: BurnRate, now: number): Projection {
+  const remaining = Math.max(0, (Date.parse(block.endTime) - now) / 60_000);
+  return {
+    totalTokens: Math.round(block.totalTokens + rate.tokensPerMinute * remaining),
+    totalCost: Math.round((block.costUSD + (rate.costPerHour / 60) * remaining) * 100) / 100,
+    remainingMinutes: Math.round(remaining),
+  };
+}
+
+function attachLimitResets(blocks: Block[], limits: UsageLimitHint[]): void {
+  if (!limits.length || !blocks.length) return;
+  // The block's first usage-limit line with a reset time tells when the limit lifts (as ccusage).
+  const byTime = limits.filter((l) => l.resetsAt).sort((a, b) => a.at - b.at);
+  for (const limit of byTime) {
+    const block = blocks.find((b) => limit.at >= Date.parse(b.startTime) && limit.at <= Date.parse(b.actualEndTime ?? b.endTime));
+    if (block && !block.usageLimitResetTime) block.usageLimitResetTime = limit.resetsAt as string;
+  }
+}
+
+export { entryTokens };

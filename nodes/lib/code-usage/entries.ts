@@ -1,0 +1,275 @@
+// The de-duplicated usage entries of a log tree, and usage-limit lines.
+import type { LineFields } from './line-parser';
+import type { Pricer, PriceOverride } from './pricing';
+
+export interface UsageEntry {
+  /** epoch ms */
+  t: number;
+  model: string;
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+  costUSD: number;
+  sidechain: boolean;
+  /** message.id of a line with a requestId (for the sidechain replay rule), else null */
+  messageId: string | null;
+}
+
+export interface LimitLine {
+  /** ISO time of the line */
+  at: string;
+  /** when the limit lifts, when the line says so */
+  resetsAt: string | null;
+  text: string;
+}
+
+export function entryTokens(e: UsageEntry): number {
+  return e.input + e.output + e.cacheWrite + e.cacheRead;
+}
+
+function digits(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/** Epoch ms of an ISO time; the usual `YYYY-MM-DDTHH:MM:SS.sssZ` is read without Date.parse. */
+export function parseTime(iso: string): number {
+  if (iso.length === 24 && iso.charCodeAt(10) === 84 /* T */ && iso.charCodeAt(19) === 46 /* . */ && iso.charCodeAt(23) === 90 /* Z */) {
+    const t = Date.UTC(digits(iso, 0, 4), digits(iso, 5, 2) - 1, digits(iso, 8, 2), digits(iso, 11, 2), digits(iso, 14, 2), digits(iso, 17, 2), digits(iso, 20, 3));
+    if (!Number.isNaN(t)) return t;
+  }
+  return Date.parse(iso);
+}
+
+const LIMIT_TEXT = /usage limit reached|hit your (?:usage )?limit|limit will reset|rate limit reached/i;
+
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((part) => (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : ''))
+    .join(' ');
+}
+
+/** A Claude Code "usage limit reached" line, with the reset time when it carries one (`…|<epoch seconds>`). */
+export function limitLineOf(fields: LineFields): LimitLine | null {
+  if (!fields.timestamp || (!fields.isApiErrorMessage && fields.model !== '<synthetic>')) return null;
+  const text = textOf(fields.content);
+  if (!LIMIT_TEXT.test(text)) return null;
+  const epoch = /\|(\d{9,11})\b/.exec(text);
+  const resetsAt = epoch ? new Date(Number(epoch[1]) * 1000).toISOString() : null;
+  return { at: fields.timestamp, resetsAt, text: text.replace(/\|\d{9,11}\b/, '').trim() };
+}
+
+/**
+ * Entries by time, equal times in the order given. Sorting the times as numbers (native,
+ * no comparator calls) and grouping by time is several times faster than a comparator
+ * sort of the objects, which matters for the first scan of a large tree.
+ */
+export function sortByTime(entries: Iterable<UsageEntry>, count: number): UsageEntry[] {
+  const times = new Float64Array(count);
+  const byTime = new Map<number, UsageEntry | UsageEntry[]>();
+  let n = 0;
+  for (const e of entries) {
+    times[n++] = e.t;
+    const seen = byTime.get(e.t);
+    if (seen === undefined) byTime.set(e.t, e);
+    else if (Array.isArray(seen)) seen.push(e);
+    else byTime.set(e.t, [seen, e]);
+  }
+  times.subarray(0, n).sort();
+  const out: UsageEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i > 0 && times[i] === times[i - 1]) continue;
+    const group = byTime.get(times[i]) as UsageEntry | UsageEntry[];
+    if (Array.isArray(group)) for (const e of group) out.push(e);
+    else out.push(group);
+  }
+  return out;
+}
+
+/** Entries of a store in a form that crosses a worker boundary cheaply. */
+export interface ExportedEntries {
+  keys: string[];
+  messageIds: Array<string | null>;
+  models: string[];
+  /** per entry: t, input, output, cacheWrite, cacheWrite1h, cacheRead, costUSD, sidechain (0/1) */
+  numbers: Float64Array;
+  limitLines: LimitLine[];
+}
+
+const FIELDS = 8;
+
+/**
+ * Keeps one entry per response. Claude Code writes one line per content block of a
+ * response (the first with a partial output count) and copies responses into resumed
+ * sessions, so lines are keyed by message.id + requestId and the line with the largest
+ * token total wins. As in ccusage: without a requestId the key is message.id within its
+ * session; a line with no message.id is counted as it is, one whose message.id is not a
+ * string not at all; a sidechain line that replays a main line (same message.id and
+ * timestamp, another requestId) is dropped.
+ */
+export class EntryStore {
+  private readonly byKey = new Map<string, UsageEntry>();
+  /** message.id → key of its latest entry (lines with a requestId), for the sidechain replay rule */
+  private readonly byMessage = new Map<string, string>();
+  limitLines: LimitLine[] = [];
+  private version = 0;
+  private anonymous = 0;
+
+  constructor(
+    private readonly pricer: Pricer,
+    /** keeps keys of id-less lines apart between stores that get merged */
+    private readonly anonymousPrefix = '',
+  ) {}
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  /** The price overrides in force (for a worker thread that prices lines the same way). */
+  get pricing(): Record<string, PriceOverride> {
+    return this.pricer.overridesGiven;
+  }
+
+  noteUnknownModel(model: string): void {
+    this.pricer.unknownModels.add(model);
+  }
+
+  /** Changes whenever the set of entries changes. */
+  get revision(): number {
+    return this.version;
+  }
+
+  clear(): void {
+    this.byKey.clear();
+    this.byMessage.clear();
+    this.limitLines = [];
+    this.version++;
+  }
+
+  entries(): IterableIterator<UsageEntry> {
+    return this.byKey.values();
+  }
+
+  private sortedCache: { revision: number; entries: UsageEntry[] } | null = null;
+
+  /** The entries by time (stable for equal times); kept until the entries change. */
+  sorted(): UsageEntry[] {
+    if (!this.sortedCache || this.sortedCache.revision !== this.version) {
+      this.sortedCache = { revision: this.version, entries: sortByTime(this.byKey.values(), this.byKey.size) };
+    }
+    return this.sortedCache.entries;
+  }
+
+  /** Adds one parsed line; returns true when the entries changed. */
+  add(f: LineFields): boolean {
+    const u = f.usage;
+    if (!u || !f.timestamp || f.messageId === null || f.messageId === '') return false;
+    const t = parseTime(f.timestamp);
+    if (Number.isNaN(t)) return false;
+    const entry: UsageEntry = {
+      t,
+      // ccusage lists fast-mode requests under their own model name
+      model: u.fast ? `${f.model || 'unknown'}-fast` : f.model || 'unknown',
+      input: u.input,
+      output: u.output,
+      cacheWrite: u.cacheWrite,
+      cacheWrite1h: Math.min(u.cacheWrite, u.cacheWrite1h),
+      cacheRead: u.cacheRead,
+      costUSD: 0,
+      sidechain: f.isSidechain === true,
+      messageId: f.requestId ? (f.messageId as string) : null,
+    };
+    const key =
+      f.messageId === undefined
+        ? `\u0000${this.anonymousPrefix}${this.anonymous++}`
+        : f.requestId
+          ? `${f.messageId}\u0000${f.requestId}`
+          : `${f.messageId}\u0000\u0000${f.sessionId ?? ''}`;
+    return this.insert(key, entry, u.fast);
+  }
+
+  /** The de-duplication rules; `fast` non-null means the entry still needs its price. */
+  private insert(key: string, entry: UsageEntry, fast: boolean | null): boolean {
+    const existing = this.byKey.get(key);
+    if (existing) {
+      if (entryTokens(entry) <= entryTokens(existing)) return false;
+    } else if (entry.messageId !== null) {
+      // A sidechain replay: same message.id and time as an entry with another requestId.
+      const other = this.byMessage.get(entry.messageId);
+      if (other !== undefined && other !== key) {
+        const otherEntry = this.byKey.get(other);
+        if (otherEntry && otherEntry.t === entry.t && (entry.sidechain || otherEntry.sidechain)) {
+          if (entry.sidechain) return false;
+          this.byKey.delete(other);
+        }
+      }
+    }
+    if (entry.messageId !== null) this.byMessage.set(entry.messageId, key);
+    if (fast !== null) this.price(entry, fast);
+    this.byKey.set(key, entry);
+    this.version++;
+    return true;
+  }
+
+  /** All entries, for merging into another store (see `merge`). */
+  export(): ExportedEntries {
+    const n = this.byKey.size;
+    const out: ExportedEntries = { keys: [], messageIds: [], models: [], numbers: new Float64Array(n * FIELDS), limitLines: this.limitLines };
+    let i = 0;
+    for (const [key, e] of this.byKey) {
+      out.keys.push(key);
+      out.messageIds.push(e.messageId);
+      out.models.push(e.model);
+      const o = i * FIELDS;
+      out.numbers[o] = e.t;
+      out.numbers[o + 1] = e.input;
+      out.numbers[o + 2] = e.output;
+      out.numbers[o + 3] = e.cacheWrite;
+      out.numbers[o + 4] = e.cacheWrite1h;
+      out.numbers[o + 5] = e.cacheRead;
+      out.numbers[o + 6] = e.costUSD;
+      out.numbers[o + 7] = e.sidechain ? 1 : 0;
+      i++;
+    }
+    return out;
+  }
+
+  /** Adds another store's entries (priced with the same prices) under the same rules. */
+  merge(other: ExportedEntries): void {
+    const { keys, messageIds, models, numbers } = other;
+    for (let i = 0; i < keys.length; i++) {
+      const o = i * FIELDS;
+      this.insert(
+        keys[i],
+        {
+          t: numbers[o],
+          model: models[i],
+          input: numbers[o + 1],
+          output: numbers[o + 2],
+          cacheWrite: numbers[o + 3],
+          cacheWrite1h: numbers[o + 4],
+          cacheRead: numbers[o + 5],
+          costUSD: numbers[o + 6],
+          sidechain: numbers[o + 7] === 1,
+          messageId: messageIds[i],
+        },
+        null,
+      );
+    }
+    for (const l of other.limitLines) this.limitLines.push(l);
+    this.version++;
+  }
+
+  private price(entry: UsageEntry, fast: boolean): void {
+    entry.costUSD = this.pricer.cost(entry.model, entry, fast);
+  }
+}

@@ -1,0 +1,95 @@
+// The few fields a usage entry needs from one JSONL line.
+//
+// Lines are decoded as latin1 before JSON.parse: that is markedly faster than UTF-8
+// and keeps the JSON structure intact (bytes of multi-byte characters are never quotes,
+// backslashes or brackets); only the text of non-ASCII strings comes out garbled, and
+// the fields used here (ids, model, times, token counts) are ASCII. The one text that
+// is used, the content of usage-limit lines, is decoded again as UTF-8.
+
+/** What one line contributes. Strings are decoded; absent fields are undefined. */
+export interface LineFields {
+  timestamp?: string;
+  requestId?: string;
+  sessionId?: string;
+  isSidechain?: boolean;
+  isApiErrorMessage?: boolean;
+  /** null when present but not a string */
+  messageId?: string | null;
+  model?: string;
+  usage?: ParsedUsage;
+  /** message.content, only for API error lines (usage-limit detection) */
+  content?: unknown;
+}
+
+/** Token counts of one line; present only when input_tokens and output_tokens are numbers. */
+export interface ParsedUsage {
+  input: number;
+  output: number;
+  /** cache_creation_input_tokens */
+  cacheWrite: number;
+  /** cache_creation.ephemeral_1h_input_tokens */
+  cacheWrite1h: number;
+  cacheRead: number;
+  /** usage.speed === "fast" */
+  fast: boolean;
+}
+
+function tokenCount(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
+}
+
+/** ParsedUsage of a decoded usage object, or undefined when it has no token counts. */
+export function usageFromObject(u: unknown): ParsedUsage | undefined {
+  if (!u || typeof u !== 'object') return undefined;
+  const o = u as Record<string, unknown>;
+  if (typeof o.input_tokens !== 'number' || typeof o.output_tokens !== 'number') return undefined;
+  const split = o.cache_creation && typeof o.cache_creation === 'object' ? (o.cache_creation as Record<string, unknown>) : null;
+  return {
+    input: tokenCount(o.input_tokens),
+    output: tokenCount(o.output_tokens),
+    cacheWrite: tokenCount(o.cache_creation_input_tokens),
+    cacheWrite1h: split ? tokenCount(split.ephemeral_1h_input_tokens) : 0,
+    cacheRead: tokenCount(o.cache_read_input_tokens),
+    fast: o.speed === 'fast',
+  };
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The fields of the JSON object line `buf[start, end)`, or null when the line is not a JSON object. */
+export function parseLine(buf: Buffer, start: number, end: number): LineFields | null {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(buf.toString('latin1', start, end));
+  } catch {
+    return null;
+  }
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return null;
+  const o = obj as Record<string, unknown>;
+  const message = o.message && typeof o.message === 'object' ? (o.message as Record<string, unknown>) : undefined;
+  const out: LineFields = {
+    timestamp: str(o.timestamp),
+    requestId: str(o.requestId),
+    sessionId: str(o.sessionId),
+    isSidechain: o.isSidechain === true,
+    isApiErrorMessage: o.isApiErrorMessage === true,
+  };
+  if (message) {
+    out.messageId = message.id === undefined ? undefined : (str(message.id) ?? null);
+    out.model = str(message.model);
+    out.usage = usageFromObject(message.usage);
+    if (out.isApiErrorMessage || out.model === '<synthetic>') out.content = utf8Content(buf, start, end) ?? message.content;
+  }
+  return out;
+}
+
+function utf8Content(buf: Buffer, start: number, end: number): unknown {
+  try {
+    const obj = JSON.parse(buf.toString('utf8', start, end)) as { message?: { content?: unknown } };
+    return obj.message?.content;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,399 @@
+// Incremental reader of Claude Code's JSONL logs (projects/**/*.jsonl).
+//
+// Per file it remembers identity (inode), size, mtime and the offset just past the
+// last complete line, so a scan reads only bytes appended since. Directory mtimes
+// tell whether a directory's listing can be reused, so a scan that finds nothing new
+// costs one stat per directory and per file. A half-written last line waits; a file
+// that shrinks or is replaced, or a file that disappears, makes the next scan start
+// over (Claude Code only appends, so that is rare). Files are read in chunks with one
+// reused buffer (it grows only for a line longer than itself), so memory does not
+// depend on file sizes. A large first scan shares the files with a worker thread.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { limitLineOf, type EntryStore, type ExportedEntries } from './entries';
+import { parseLine } from './line-parser';
+import type { PriceOverride } from './pricing';
+
+const NEWLINE = 0x0a;
+/**
+ * Every line with usable token counts contains this key (usage needs output_tokens;
+ * Claude Code writes compact JSON), and it cannot match inside a JSON string, where
+ * quotes are escaped. Lines without it are skipped unparsed. It is searched for rather
+ * than `"usage":` because a longer pattern is found faster.
+ */
+const USAGE_KEY = Buffer.from('"output_tokens":');
+const CHUNK = 1 << 20;
+/** Bytes processed between yields to the event loop. */
+const YIELD_EVERY = 8 << 20;
+/** A scan with this much to read uses a worker thread too. */
+const PARALLEL_MIN_BYTES = 48 << 20;
+
+interface FileState {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  /** bytes consumed: everything before this offset has been read */
+  offset: number;
+}
+
+interface DirState {
+  mtimeMs: number;
+  files: string[];
+  dirs: string[];
+}
+
+export interface ScanStats {
+  /** files whose new bytes were read this scan */
+  filesRead: number;
+  bytesRead: number;
+  /** files seen in the tree */
+  files: number;
+  /** lines that looked like usage lines but could not be parsed */
+  corruptLines: number;
+  /** of `filesRead`, those a worker thread read */
+  filesReadByWorker: number;
+  /** files or directories that could not be read */
+  unreadable: number;
+  /** the scan started over (first scan, recalculation, shrunk or replaced file) */
+  fromScratch: boolean;
+  /** the entries changed, or the scan started over */
+  changed: boolean;
+  /** usage-limit lines read this scan */
+  limitLines: number;
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Reads the new bytes of files line by line into a store; one reused buffer. */
+export class ChunkReader {
+  private buf = Buffer.allocUnsafe(CHUNK);
+  private sinceYield = 0;
+  corruptLines = 0;
+  bytesRead = 0;
+
+  constructor(
+    readonly store: EntryStore,
+    /** bytes between yields to the event loop (Infinity in a worker) */
+    private readonly yieldEvery = YIELD_EVERY,
+  ) {}
+
+  /** Reads `file` from `from` up to `size`; returns the offset just past the last complete line. */
+  async readFile(file: string, from: number, size: number): Promise<number> {
+    const fd = fs.openSync(file, 'r');
+    try {
+      let pos = from;
+      let carry = 0; // bytes of an incomplete line at the start of buf
+      while (pos < size) {
+        if (carry === this.buf.length) {
+          const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+          this.buf.copy(bigger, 0, 0, carry);
+          this.buf = bigger;
+        }
+        const n = fs.readSync(fd, this.buf, carry, Math.min(this.buf.length - carry, size - pos), pos);
+        if (n <= 0) break;
+        pos += n;
+        this.bytesRead += n;
+        const len = carry + n;
+        const lastNewline = this.buf.lastIndexOf(NEWLINE, len - 1);
+        if (lastNewline < 0) {
+          carry = len;
+          continue;
+        }
+        this.readLines(this.buf.subarray(0, lastNewline + 1));
+        carry = len - lastNewline - 1;
+        this.buf.copy(this.buf, 0, lastNewline + 1, len);
+        this.sinceYield += n;
+        if (this.sinceYield >= this.yieldEvery) {
+          this.sinceYield = 0;
+          await yieldToEventLoop();
+        }
+      }
+      // A last line without its newline is taken only when it is complete JSON.
+      if (carry > 0 && this.isCompleteJson(carry)) {
+        this.readLines(this.buf.subarray(0, carry));
+        carry = 0;
+      }
+      return pos - carry;
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  private isCompleteJson(len: number): boolean {
+    try {
+      JSON.parse(this.buf.toString('utf8', 0, len));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Parses the usage lines of `chunk` (complete lines only). */
+  private readLines(chunk: Buffer): void {
+    let from = 0;
+    for (;;) {
+      const hit = chunk.indexOf(USAGE_KEY, from);
+      if (hit < 0) return;
+      const start = chunk.lastIndexOf(NEWLINE, hit) + 1;
+      let end = chunk.indexOf(NEWLINE, hit);
+      if (end < 0) end = chunk.length;
+      const fields = parseLine(chunk, start, end);
+      if (!fields) this.corruptLines++;
+      else {
+        this.store.add(fields);
+        const limit = limitLineOf(fields);
+        if (limit) this.store.limitLines.push(limit);
+      }
+      from = end + 1;
+    }
+  }
+}
+
+export class LogReader {
+  private files = new Map<string, FileState>();
+  private dirs = new Map<string, DirState>();
+  private readonly chunks: ChunkReader;
+  /** nothing read yet (first scan, or after reset) */
+  private fresh = true;
+  private stats: ScanStats = LogReader.emptyStats();
+  /** Total corrupt lines since the last start-over. */
+  corruptLines = 0;
+
+  constructor(
+    /** `projects` directories to read */
+    readonly roots: string[],
+    readonly store: EntryStore,
+    /** scans with at least this many bytes to read use a worker thread too (Infinity: never) */
+    private readonly parallelMinBytes = PARALLEL_MIN_BYTES,
+  ) {
+    this.chunks = new ChunkReader(store);
+  }
+
+  private static emptyStats(): ScanStats {
+    return { filesRead: 0, filesReadByWorker: 0, bytesRead: 0, files: 0, corruptLines: 0, unreadable: 0, fromScratch: false, changed: false, limitLines: 0 };
+  }
+
+  /** Forget everything: the next scan reads every file from the start. */
+  reset(): void {
+    this.fresh = true;
+    this.files.clear();
+    this.dirs.clear();
+    this.store.clear();
+    this.corruptLines = 0;
+  }
+
+  async scan(): Promise<ScanStats> {
+    this.stats = LogReader.emptyStats();
+    this.stats.fromScratch = this.fresh;
+    this.fresh = false;
+    const revision = this.store.revision;
+    const limits = this.store.limitLines.length;
+    const listed = this.listFiles();
+    const plan = this.plan(listed);
+    if (plan === 'start-over') {
+      this.reset();
+      this.fresh = false;
+      this.stats.fromScratch = true;
+      return this.scanPlanned(this.plan(this.listFiles()) as Array<[string, FileState, number]>, revision, limits);
+    }
+    return this.scanPlanned(plan, revision, limits);
+  }
+
+  private async scanPlanned(plan: Array<[string, FileState, number]>, revision: number, limits: number): Promise<ScanStats> {
+    const corruptBefore = this.chunks.corruptLines;
+    const bytesBefore = this.chunks.bytesRead;
+    const total = plan.reduce((sum, [, state, size]) => sum + size - state.offset, 0);
+    if (total >= this.parallelMinBytes && plan.length > 1) await this.readShared(plan);
+    else await this.readPlanned(plan);
+    this.stats.corruptLines += this.chunks.corruptLines - corruptBefore;
+    this.stats.bytesRead += this.chunks.bytesRead - bytesBefore;
+    this.stats.changed = this.store.revision !== revision || this.stats.fromScratch;
+    this.stats.limitLines = this.store.limitLines.length - limits;
+    this.corruptLines += this.stats.corruptLines;
+    return this.stats;
+  }
+
+  /**
+   * Reads the plan with a worker thread alongside: both take the next file (largest
+   * first) from a shared counter, so each does as much as it can, whenever the worker
+   * gets going. Files the worker took but could not finish are read here afterwards.
+   */
+  private async readShared(plan: Array<[string, FileState, number]>): Promise<void> {
+    const order = [...plan].sort((a, b) => b[2] - b[1].offset - (a[2] - a[1].offset));
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const worker = readInWorker(order, next, this.store.pricing);
+    const mine: Array<[string, FileState, number]> = [];
+    for (let i = Atomics.add(next, 0, 1); i < order.length; i = Atomics.add(next, 0, 1)) {
+      mine.push(order[i]);
+      await this.readPlanned([order[i]]);
+    }
+    const result = await worker;
+    const done = new Set(mine);
+    if (result) {
+      this.store.merge(result.entries);
+      for (const model of result.unknownModels) this.store.noteUnknownModel(model);
+      this.stats.corruptLines += result.corruptLines;
+      this.stats.bytesRead += result.bytesRead;
+      for (const [i, offset] of result.offsets) {
+        const [, state, size] = order[i];
+        done.add(order[i]);
+        if (offset < 0) this.stats.unreadable++;
+        else {
+          state.offset = offset;
+          state.size = size;
+          this.stats.filesRead++;
+          this.stats.filesReadByWorker++;
+        }
+      }
+    }
+    await this.readPlanned(order.filter((item) => !done.has(item)));
+  }
+
+  private async readPlanned(plan: Array<[string, FileState, number]>): Promise<void> {
+    for (const [file, state, size] of plan) {
+      try {
+        state.offset = await this.chunks.readFile(file, state.offset, size);
+        state.size = size;
+        this.stats.filesRead++;
+      } catch {
+        this.stats.unreadable++;
+      }
+    }
+  }
+
+  /** Files to read with their known state and size now, or 'start-over' when a file shrank, was replaced or vanished. */
+  private plan(listed: string[]): Array<[string, FileState, number]> | 'start-over' {
+    const plan: Array<[string, FileState, number]> = [];
+    const seen = new Set<string>();
+    for (const file of listed) {
+      let st: fs.Stats;
+      seen.add(file); // listed: an unreadable file is kept as it was, not taken for deleted
+      try {
+        st = fs.statSync(file);
+      } catch {
+        this.stats.unreadable++;
+        continue;
+      }
+      let state = this.files.get(file);
+      if (state && (st.ino !== state.ino || st.size < state.offset)) return 'start-over';
+      if (!state) {
+        state = { ino: st.ino, size: -1, mtimeMs: 0, offset: 0 };
+        this.files.set(file, state);
+      }
+      if (st.size !== state.size || st.mtimeMs !== state.mtimeMs) {
+        state.mtimeMs = st.mtimeMs;
+        plan.push([file, state, st.size]);
+      }
+    }
+    this.stats.files = seen.size;
+    for (const file of this.files.keys()) if (!seen.has(file)) return 'start-over';
+    return plan;
+  }
+
+  private listFiles(): string[] {
+    const out: string[] = [];
+    for (const root of this.roots) this.listDir(root, out);
+    return out;
+  }
+
+  private listDir(dir: string, out: string[]): void {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(dir);
+    } catch {
+      this.dirs.delete(dir);
+      return;
+    }
+    let known = this.dirs.get(dir);
+    if (!known || known.mtimeMs !== st.mtimeMs) {
+      known = { mtimeMs: st.mtimeMs, files: [], dirs: [] };
+      try {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+          const full = path.join(dir, entry.name);
+          if (entry.isDirectory()) known.dirs.push(full);
+          else if (entry.name.endsWith('.jsonl') && (entry.isFile() || entry.isSymbolicLink())) known.files.push(full);
+        }
+      } catch {
+        this.stats.unreadable++;
+        return;
+      }
+      this.dirs.set(dir, known);
+    }
+    for (const f of known.files) out.push(f);
+    for (const d of known.dirs) this.listDir(d, out);
+  }
+}
+
+/**
+ * The `projects` directories to read. `configDir` may list several directories
+ * separated by commas; empty means each of CLAUDE_CONFIG_DIR (comma list),
+ * ~/.config/claude and ~/.claude that has a `projects` folder.
+ */
+export function projectRoots(configDir: string, env: NodeJS.ProcessEnv = process.env, home = os.homedir()): string[] {
+  const given = configDir
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const candidates = given.length
+    ? given
+    : [
+        ...(env.CLAUDE_CONFIG_DIR ?? '')
+          .split(',')
+          .map((d) => d.trim())
+          .filter(Boolean),
+        path.join(home, '.config', 'claude'),
+        path.join(home, '.claude'),
+      ];
+  const roots: string[] = [];
+  for (const dir of candidates) {
+    const expanded = dir.startsWith('~') ? path.join(home, dir.slice(1)) : dir;
+    const projects = path.basename(expanded) === 'projects' ? expanded : path.join(expanded, 'projects');
+    const resolved = path.resolve(projects);
+    if (!roots.includes(resolved) && isDirectory(resolved)) roots.push(resolved);
+  }
+  return roots;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+export interface WorkerResult {
+  /** [index in the plan, offset after reading] of each file the worker took */
+  offsets: Array<[number, number]>;
+  entries: ExportedEntries;
+  unknownModels: string[];
+  corruptLines: number;
+  bytesRead: number;
+}
+
+/** Reads files of `plan` in a worker thread, taking them by `next`; null when the worker failed. */
+export function readInWorker(plan: Array<[string, FileState, number]>, next: Int32Array, prices: Record<string, PriceOverride>): Promise<WorkerResult | null> {
+  return new Promise((resolve) => {
+    let worker: Worker;
+    try {
+      worker = new Worker(path.join(__dirname, 'scan-worker.js'), {
+        workerData: { files: plan.map(([file, state, size]) => [file, state.offset, size]), next, prices },
+      });
+    } catch {
+      resolve(null);
+      return;
+    }
+    let settled = false;
+    const settle = (value: WorkerResult | null): void => {
+      if (!settled) {
+        settled = true;
+        resolve(value);
+      }
+    };
+    worker.once('message', (result: WorkerResult) => settle(result));
+    worker.once('error', () => settle(null));
+    worker.once('exit', () => settle(null));
+  });
+}

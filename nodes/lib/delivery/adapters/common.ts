@@ -1,0 +1,86 @@
+// Small helpers the service adapters share.
+
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { headerValue, type HttpResponse } from '../../http';
+import { parseRetryAfter } from '../../retry';
+import type { ServiceAnswer } from '../types';
+
+/** The body as JSON, or undefined when it is not JSON. */
+export function jsonBody(res: HttpResponse): unknown {
+  try {
+    return JSON.parse(res.body);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isOk(res: HttpResponse): boolean {
+  return res.status >= 200 && res.status < 300;
+}
+
+/** The JSON body as `schema` describes it, or null when it is not JSON or does not match. */
+export function parsedBody<T>(res: HttpResponse, schema: z.ZodType<T>): T | null {
+  const parsed = schema.safeParse(jsonBody(res));
+  return parsed.success ? parsed.data : null;
+}
+
+/** The answer for a delivered message. */
+export function delivered(id: string | null): ServiceAnswer {
+  return { id, retryAfterMs: null, error: null };
+}
+
+/** The `Retry-After` header (seconds or HTTP date) in milliseconds, or null. */
+export function retryAfterHeader(res: HttpResponse, now: number): number | null {
+  return parseRetryAfter(headerValue(res.headers, 'retry-after'), now);
+}
+
+/** A positive number of seconds as milliseconds, else null. */
+export function secondsToMs(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? Math.ceil(value * 1000) : null;
+}
+
+/** An opaque queue key: destinations often contain secrets, keys never do. */
+export function destinationKey(channel: string, ...parts: string[]): string {
+  return `${channel}:${createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 24)}`;
+}
+
+export function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** `base` without trailing slashes, so paths can be appended. */
+export function trimSlash(base: string): string {
+  return base.trim().replace(/\/+$/, '');
+}
+
+const LONG_SECRET = 16;
+
+function looksSecret(part: string): boolean {
+  return part.length >= LONG_SECRET || (part.length >= 8 && /\d/.test(part) && /[a-z]/i.test(part));
+}
+
+/**
+ * A URL that is itself a secret (a webhook) and the parts of it a service might
+ * echo back on their own: the URL without scheme, its path and query, and each
+ * path segment or query value that looks like a key.
+ */
+export function urlSecrets(url: string): string[] {
+  const out = [url];
+  try {
+    const u = new URL(url);
+    out.push(url.replace(/^[a-z]+:\/\//i, ''), u.pathname + u.search);
+    for (const seg of u.pathname.split('/')) if (looksSecret(decodeURIComponent(seg))) out.push(seg, decodeURIComponent(seg));
+    for (const value of u.searchParams.values()) if (looksSecret(value)) out.push(value);
+    if (u.password) out.push(u.password);
+  } catch {
+    /* not a URL: the whole text is the secret */
+  }
+  return out.filter((s) => s.length > 0 && s !== '/');
+}
+

@@ -1,0 +1,105 @@
+// A generic webhook: any URL, POST/PUT with a JSON body (the alert object, or a
+// template with placeholders) or GET with none. Ready for Slack incoming webhooks,
+// n8n and Home Assistant webhook triggers (presets in the node's help).
+
+import { z } from 'zod';
+import type { HttpResponse } from '../../http';
+import { fillTemplate, templateProblem } from '../template';
+import { cutText } from '../text';
+import type { ChannelAdapter, ServiceAnswer } from '../types';
+import { delivered, destinationKey, isHttpUrl, isOk, jsonBody, parsedBody, retryAfterHeader, urlSecrets } from './common';
+
+export type WebhookMethod = 'POST' | 'PUT' | 'GET';
+
+export interface WebhookConfig {
+  url: string;
+  method: WebhookMethod;
+  /** A JSON object of header names to values, as typed in the editor; empty = none. */
+  headers: string;
+  /** The JSON body template; empty = the alert object. */
+  template: string;
+}
+
+export const WEBHOOK_METHODS: readonly WebhookMethod[] = ['POST', 'PUT', 'GET'];
+const ERROR_TEXT_LIMIT = 200;
+/** Headers whose values are kept out of errors: `Authorization: Bearer x` hides both the whole value and `x`. */
+const SECRET_HEADER = /auth|token|key|secret|cookie|signature|password/i;
+
+const headersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+/** The headers property as a name → value map; throws with the reason when it is not one. */
+export function parseHeaders(text: string): Record<string, string> {
+  if (!text.trim()) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error('the headers are not valid JSON');
+  }
+  const parsed = headersSchema.safeParse(value);
+  if (!parsed.success) throw new Error('the headers must be a JSON object of names to text values');
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(parsed.data)) {
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new Error(`"${name}" is not a valid header name`);
+    // eslint-disable-next-line no-control-regex
+    if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(String(v))) throw new Error(`the value of header "${name}" has line breaks or characters a header cannot carry`);
+    out[name] = String(v);
+  }
+  return out;
+}
+
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((k) => k.toLowerCase() === name);
+}
+
+const idField = z.object({ id: z.union([z.string(), z.number()]) });
+const errorFields = z.object({ message: z.string().optional(), error: z.string().optional() });
+
+/** An error text from whatever the server answered: a JSON message, else short plain text. */
+export function readWebhookAnswer(res: HttpResponse, now: number): ServiceAnswer {
+  if (isOk(res)) {
+    const id = parsedBody(res, idField)?.id;
+    return delivered(id === undefined ? null : String(id));
+  }
+  let error: string | null = null;
+  const fields = parsedBody(res, errorFields);
+  if (fields?.message || fields?.error) error = (fields.message || fields.error) ?? null;
+  else if (jsonBody(res) === undefined && res.body.trim() && !/^\s*</.test(res.body)) error = res.body.trim().replace(/\s+/g, ' ');
+  return { id: null, retryAfterMs: retryAfterHeader(res, now), error: error === null ? null : cutText(error, ERROR_TEXT_LIMIT) };
+}
+
+export const webhookAdapter: ChannelAdapter<WebhookConfig> = {
+  channel: 'webhook',
+  service: 'Webhook',
+  check(config) {
+    if (!config.url) return 'no URL set';
+    if (!isHttpUrl(config.url.trim())) return 'the URL is not an http(s) URL';
+    if (!WEBHOOK_METHODS.includes(config.method)) return `method must be one of ${WEBHOOK_METHODS.join(', ')}`;
+    try {
+      parseHeaders(config.headers);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return config.method === 'GET' ? null : templateProblem(config.template);
+  },
+  secrets(config) {
+    let secretHeaders: string[] = [];
+    try {
+      secretHeaders = Object.entries(parseHeaders(config.headers))
+        .filter(([name]) => SECRET_HEADER.test(name))
+        .flatMap(([, value]) => [value, ...value.split(/\s+/).slice(1)]);
+    } catch {
+      /* check() reports it */
+    }
+    return [...urlSecrets(config.url.trim()), ...secretHeaders];
+  },
+  destination: (config) => destinationKey('webhook', config.method, config.url.trim()),
+  request(config, alert) {
+    const headers = parseHeaders(config.headers);
+    if (config.method === 'GET') return { url: config.url.trim(), method: 'GET', headers };
+    if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
+    const body = config.template.trim() ? fillTemplate(config.template, alert) : JSON.stringify(alert);
+    return { url: config.url.trim(), method: config.method, headers, body };
+  },
+  read: readWebhookAnswer,
+};

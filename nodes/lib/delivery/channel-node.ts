@@ -1,0 +1,201 @@
+// The Node-RED glue shared by the six channel nodes: each node file only names its
+// type, credentials, adapter and how its properties become the adapter's config.
+// Here: input → alert → per-destination queue → delivery core → msg.delivery,
+// status, done(err); and the editor's Test button endpoint `POST <type>/test`.
+
+import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
+import { alertFromMessage, makeAlert, type Alert } from '../alert';
+import { formatClock, formatDuration, resolveTimeZone } from '../format';
+import { redact } from '../redact';
+import { deliver, DeliveryError, type DeliveryOptions, type DeliveryResult } from './core';
+import { destinationQueues, QueueFullError } from './queue';
+import type { ChannelAdapter } from './types';
+
+export type Credentials = Record<string, string>;
+export type Properties = Record<string, unknown>;
+
+export interface ChannelNodeSpec<C> {
+  type: string;
+  adapter: ChannelAdapter<C>;
+  /** Credential names; all are secrets (type password). */
+  credentials: readonly string[];
+  /** The adapter's config from the node's properties and credentials, coerced from the editor's strings. */
+  config(props: Properties, credentials: Credentials): C;
+}
+
+/** What `msg.delivery` carries. */
+export interface DeliveryReport {
+  ok: boolean;
+  channel: string;
+  status: number | null;
+  attempts: number;
+  id: string | null;
+}
+
+/** Optional runtime tuning from settings.js: `claudeUsage: { delivery: { timeoutMs, baseDelayMs, maxDelayMs, maxHintMs, maxAttempts } }`. */
+export function deliverySettings(settings: unknown): DeliveryOptions {
+  const given = (settings as { claudeUsage?: { delivery?: Record<string, unknown> } } | undefined)?.claudeUsage?.delivery ?? {};
+  const out: DeliveryOptions = {};
+  for (const key of ['timeoutMs', 'baseDelayMs', 'maxDelayMs', 'maxHintMs', 'maxAttempts'] as const) {
+    const n = Number(given[key]);
+    if (given[key] !== undefined && Number.isFinite(n) && n > 0) out[key] = n;
+  }
+  return out;
+}
+
+export function textProp(props: Properties, name: string, fallback = ''): string {
+  const v = props[name];
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : fallback;
+}
+
+/** `fallback` when the property is missing, not a string or not one of `allowed`. */
+export function choiceProp<T extends string>(props: Properties, name: string, allowed: readonly T[], fallback: T): T {
+  const v = textProp(props, name).trim();
+  return (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
+}
+
+export function deliveryReport(result: DeliveryResult): DeliveryReport {
+  return { ok: result.ok, channel: result.channel, status: result.status, attempts: result.attempts, id: result.id };
+}
+
+/** "retrying in 12s" / "retrying in 2m". */
+export function retryingText(delayMs: number): string {
+  const seconds = Math.max(1, Math.ceil(delayMs / 1000));
+  return seconds < 60 ? `retrying in ${seconds}s` : `retrying in ${formatDuration(seconds / 60)}`;
+}
+
+/** "sent 14:05": the time of day alone, as the status is read the same day. */
+export function sentText(at: Date, timeZone: string): string {
+  return `sent ${formatClock(at, timeZone, at)}`;
+}
+
+const STATUS_TEXT_LIMIT = 80;
+function shortText(text: string): string {
+  return text.length > STATUS_TEXT_LIMIT ? `${text.slice(0, STATUS_TEXT_LIMIT - 1)}…` : text;
+}
+
+const EMPTY_ALERT_TEXT = '(no text)';
+
+/** The alert to deliver for a message; never without text, which every service refuses. */
+export function alertToDeliver(msg: { topic?: unknown; payload?: unknown; alert?: unknown }): Alert {
+  const alert = alertFromMessage(msg);
+  if (!alert.title.trim() && !alert.message.trim()) alert.message = EMPTY_ALERT_TEXT;
+  return alert;
+}
+
+export function testAlert(now: Date = new Date()): Alert {
+  return makeAlert(
+    {
+      title: 'Claude usage: test alert',
+      message: 'This is a test from Node-RED. If you can read it, this channel is set up right.',
+      account: 'test',
+      kind: 'test',
+      limit_type: 'session',
+      level: 'info',
+    },
+    now,
+  );
+}
+
+/** The Test button's credentials: typed values, or the stored ones for `__PWRD__` / empty. */
+export function testCredentials(names: readonly string[], body: Properties, stored: Credentials | undefined): Credentials {
+  const out: Credentials = {};
+  for (const name of names) {
+    const typed = body[name];
+    out[name] = typeof typed === 'string' && typed !== '' && typed !== '__PWRD__' ? typed : (stored?.[name] ?? '');
+  }
+  return out;
+}
+
+export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): void {
+  const { adapter } = spec;
+
+  function credentialsOf(node: Node): Credentials {
+    const given = ((node as unknown as { credentials?: Record<string, unknown> }).credentials ?? {}) as Record<string, unknown>;
+    const out: Credentials = {};
+    for (const name of spec.credentials) out[name] = typeof given[name] === 'string' ? (given[name] as string) : '';
+    return out;
+  }
+
+  function ChannelNode(this: Node, def: NodeDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const config = spec.config(def as unknown as Properties, credentialsOf(node));
+    const secrets = adapter.secrets(config);
+    const problem = adapter.check(config);
+    const closing = new AbortController();
+    const timeZone = resolveTimeZone(undefined);
+    const options = deliverySettings(RED.settings);
+    const show = (fill: 'green' | 'yellow' | 'red' | 'blue' | 'grey', shape: 'dot' | 'ring', text: string) =>
+      node.status({ fill, shape, text: shortText(redact(text, secrets)) });
+
+    if (problem) show('red', 'ring', problem);
+
+    node.on('input', (msg: NodeMessageInFlow, send, done) => {
+      const alert = alertToDeliver(msg as { topic?: unknown; payload?: unknown; alert?: unknown });
+      const run = () =>
+        deliver(adapter, config, alert, {
+          ...options,
+          signal: closing.signal,
+          onRetry: ({ delayMs }) => show('yellow', 'ring', retryingText(delayMs)),
+        });
+      if (!problem) show('blue', 'dot', 'sending');
+      destinationQueues
+        .run(adapter.destination(config), run)
+        .then((result) => {
+          (msg as Record<string, unknown>).delivery = deliveryReport(result);
+          if (result.ok) {
+            show('green', 'dot', sentText(new Date(), timeZone));
+            send(msg);
+            done();
+          } else if (result.error?.code === 'CANCELLED') {
+            done(); // the node is closing: a redeploy is not a delivery failure
+          } else {
+            const error = result.error ?? new DeliveryError(`${adapter.service}: delivery failed`, 'HTTP_ERROR', adapter.channel, result.status, result.attempts);
+            show('red', 'ring', error.message);
+            done(error);
+          }
+        })
+        .catch((err: unknown) => {
+          const code = err instanceof QueueFullError ? 'QUEUE_FULL' : 'HTTP_ERROR';
+          const error = new DeliveryError(redact(`${adapter.service}: ${(err as Error)?.message ?? String(err)}`, secrets), code, adapter.channel, null, 0);
+          (msg as Record<string, unknown>).delivery = { ok: false, channel: adapter.channel, status: null, attempts: 0, id: null };
+          show('red', 'ring', error.message);
+          done(error);
+        });
+    });
+
+    node.on('close', (removed: boolean, done: () => void) => {
+      closing.abort();
+      node.status({});
+      done();
+    });
+  }
+
+  const credentials: Record<string, { type: 'password' }> = {};
+  for (const name of spec.credentials) credentials[name] = { type: 'password' };
+  RED.nodes.registerType(spec.type, ChannelNode as never, { credentials } as never);
+
+  RED.httpAdmin.post(`/${spec.type}/test`, RED.auth.needsPermission(`${spec.type}.write`), (req, res) => {
+    const body = req.body as unknown;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      res.status(400).json({ ok: false, status: null, message: 'expected a JSON object with the node properties' });
+      return;
+    }
+    const props = body as Properties;
+    const id = typeof props.id === 'string' ? props.id : '';
+    const stored = id ? (RED.nodes.getCredentials(id) as Credentials | undefined) : undefined;
+    const config = spec.config(props, testCredentials(spec.credentials, props, stored));
+    const secrets = adapter.secrets(config);
+    deliver(adapter, config, testAlert(), { ...deliverySettings(RED.settings), maxAttempts: 1 })
+      .then((result) => {
+        const message = result.ok
+          ? `Sent. ${adapter.service} answered ${result.status}${result.id ? ` (id ${result.id})` : ''}.`
+          : (result.error?.message ?? `${adapter.service}: delivery failed`);
+        res.json({ ok: result.ok, status: result.status, message: redact(message, secrets) });
+      })
+      .catch((err: unknown) => {
+        res.json({ ok: false, status: null, message: redact(`${adapter.service}: ${(err as Error)?.message ?? String(err)}`, secrets) });
+      });
+  });
+}

@@ -1,0 +1,261 @@
+'use strict';
+// Unit tests of the Claude Code log reader, de-duplication, pricing, blocks and report
+// on the hand-written fixture tree test/fixtures/claude-logs (known answers worked out by hand).
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { lib, root } = require('../support/node-red');
+
+const { Pricer, requestCost, PRICES } = lib('code-usage/pricing');
+const { EntryStore, limitLineOf } = lib('code-usage/entries');
+const { LogReader, projectRoots, readInWorker } = lib('code-usage/reader');
+const { buildBlocks, sortEntries } = lib('code-usage/blocks');
+const { buildReport, billingPeriod } = lib('code-usage/report');
+const { parseLine } = lib('code-usage/line-parser');
+
+const FIXTURE = path.join(root, 'test', 'fixtures', 'claude-logs');
+const close = (a, b, msg) => assert.ok(Math.abs(a - b) < 1e-9, `${msg}: ${a} != ${b}`);
+
+function tmpTree() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-usage-'));
+  fs.cpSync(FIXTURE, dir, { recursive: true });
+  return dir;
+}
+
+async function readTree(dir, pricer = new Pricer()) {
+  const store = new EntryStore(pricer);
+  const reader = new LogReader(projectRoots(dir, {}, '/nonexistent'), store);
+  const stats = await reader.scan();
+  const limits = store.limitLines.map((l) => ({ at: Date.parse(l.at), resetsAt: l.resetsAt }));
+  return { store, reader, stats, blocks: buildBlocks(sortEntries(store.entries()), Date.parse('2026-11-22T00:00:00Z'), limits) };
+}
+
+const tokens = (over) => ({ input: 0, output: 0, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, ...over });
+
+describe('code-usage pricing', () => {
+  const pricer = new Pricer();
+  it('prices Opus 4.7, Sonnet 4.6 and Haiku 4.5 per million tokens', () => {
+    close(pricer.cost('claude-opus-4-7', tokens({ input: 1e6, output: 1e6 })), 30, 'opus');
+    close(pricer.cost('claude-sonnet-4-6', tokens({ input: 1e6, output: 1e6, cacheRead: 1e6 })), 18.3, 'sonnet');
+    close(pricer.cost('claude-haiku-4-5-20251001', tokens({ output: 1e6 })), 5, 'haiku dated id');
+  });
+  it('prices 5-minute cache writes at 1.25x and 1-hour writes at 2x the input price', () => {
+    close(pricer.cost('claude-sonnet-4-6', tokens({ cacheWrite: 1e6 })), 3.75, '5m');
+    close(pricer.cost('claude-sonnet-4-6', tokens({ cacheWrite: 1e6, cacheWrite1h: 1e6 })), 6, '1h');
+    close(pricer.cost('claude-sonnet-4-6', tokens({ cacheWrite: 1e6, cacheWrite1h: 4e5 })), 0.6 * 3.75 + 0.4 * 6, 'split');
+  });
+  it('multiplies fast-mode requests for the models that have fast mode', () => {
+    close(pricer.cost('claude-opus-4-6', tokens({ input: 1e6 }), true), 30, 'opus 4.6 fast');
+    close(pricer.cost('claude-sonnet-4-6', tokens({ input: 1e6 }), true), 3, 'no fast tier');
+  });
+  it('bills a whole Sonnet 4.5 request above 200k prompt tokens at long-context rates (Anthropic rule)', () => {
+    const big = tokens({ input: 150000, cacheRead: 60000, output: 1000 });
+    close(pricer.cost('claude-sonnet-4-5-20250929', big), (150000 * 6 + 60000 * 0.6 + 1000 * 22.5) / 1e6, 'above 200k');
+    const exactly = tokens({ input: 140000, cacheRead: 60000, output: 1000 });
+    close(pricer.cost('claude-sonnet-4', exactly), (140000 * 3 + 60000 * 0.3 + 1000 * 15) / 1e6, 'at 200k: base rates');
+    close(pricer.cost('claude-sonnet-4-6', big), (150000 * 3 + 60000 * 0.3 + 1000 * 15) / 1e6, 'Sonnet 4.6 is flat');
+  });
+  it('prices unknown models at 0 and lists them; <synthetic> is not listed', () => {
+    const p = new Pricer();
+    assert.equal(p.cost('gpt-9', tokens({ input: 1e6 })), 0);
+    assert.equal(p.cost('<synthetic>', tokens({})), 0);
+    assert.deepEqual([...p.unknownModels], ['gpt-9']);
+  });
+  it('lets overrides win and add models, with default cache multipliers', () => {
+    const p = new Pricer({ 'claude-sonnet-4-6': { input: 1, output: 2 }, 'my-model': { input: 10, output: 20, cacheRead: 0 } });
+    close(p.cost('claude-sonnet-4-6-20260101', tokens({ input: 1e6, cacheWrite: 1e6 })), 2.25, 'override');
+    close(p.cost('my-model', tokens({ output: 1e6, cacheRead: 1e6 })), 20, 'added');
+  });
+  it('does not let claude-opus-4-1 match claude-opus-4-10', () => {
+    const p = new Pricer();
+    assert.equal(p.priceOf('claude-opus-4-10'), PRICES['claude-opus-4']);
+    assert.equal(requestCost(PRICES['claude-opus-4-1'], tokens({ input: 1e6 })), 15);
+  });
+});
+
+describe('code-usage line parser', () => {
+  it('reads lines with non-ASCII text, and decodes usage-limit text as UTF-8', () => {
+    const line = Buffer.from(
+      JSON.stringify({ timestamp: '2026-01-01T00:00:00Z', isApiErrorMessage: true, message: { id: 'x', model: '<synthetic>', content: [{ type: 'text', text: 'Grüße — Claude AI usage limit reached|1767232800' }], usage: { input_tokens: 0, output_tokens: 0 } } }),
+    );
+    const f = parseLine(line, 0, line.length);
+    assert.equal(f.messageId, 'x');
+    assert.equal(f.content[0].text, 'Grüße — Claude AI usage limit reached|1767232800');
+    assert.deepEqual(limitLineOf(f), { at: '2026-01-01T00:00:00Z', resetsAt: '2026-01-01T02:00:00.000Z', text: 'Grüße — Claude AI usage limit reached' });
+  });
+  it('treats a message.id that is not a string as no usable line, and a missing one as id-less', () => {
+    const a = Buffer.from('{"timestamp":"2026-01-01T00:00:00Z","message":{"id":null,"usage":{"input_tokens":1,"output_tokens":1}}}');
+    const b = Buffer.from('{"timestamp":"2026-01-01T00:00:00Z","message":{"usage":{"input_tokens":1,"output_tokens":1}}}');
+    assert.equal(parseLine(a, 0, a.length).messageId, null);
+    assert.equal(parseLine(b, 0, b.length).messageId, undefined);
+  });
+  it('finds fields in any key order and ignores nested look-alikes', () => {
+    const line = Buffer.from(
+      JSON.stringify({ message: { content: [{ type: 'tool_use', id: 'toolu_1', input: { model: 'x', timestamp: 'y', usage: { input_tokens: 9 } } }], usage: { input_tokens: 1, output_tokens: 2 }, model: 'm', id: 'msg_1' }, timestamp: '2026-01-01T00:00:00Z', requestId: 'r' }),
+    );
+    const f = parseLine(line, 0, line.length);
+    assert.equal(f.messageId, 'msg_1');
+    assert.equal(f.model, 'm');
+    assert.equal(f.timestamp, '2026-01-01T00:00:00Z');
+    assert.deepEqual(f.usage, { input: 1, output: 2, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, fast: false });
+  });
+  it('returns null for a corrupt line', () => {
+    const line = Buffer.from('{"type":"assistant","message":{"usage":{"input_tokens":5,"output_tokens":');
+    assert.equal(parseLine(line, 0, line.length), null);
+  });
+});
+
+describe('code-usage reader and de-duplication (fixture tree)', () => {
+  let tree;
+  beforeEach(() => (tree = tmpTree()));
+  afterEach(() => fs.rmSync(tree, { recursive: true, force: true }));
+
+  it('reads main and subagent files, keeps the largest line per message.id + requestId, counts lines without ids', async () => {
+    const { blocks, stats, store } = await readTree(tree);
+    assert.equal(stats.files, 3);
+    assert.equal(stats.corruptLines, 1);
+    assert.equal(blocks.length, 2);
+    const [b1, b2] = blocks;
+    // msg_A (final line, replayed in s2 and by the subagent), msg_B, msg_C, the id-less line, the limit line
+    assert.equal(b1.entries, 5);
+    assert.deepEqual(b1.tokenCounts, { inputTokens: 36, outputTokens: 1349, cacheCreationInputTokens: 5000, cacheReadInputTokens: 2300 });
+    close(b1.costUSD, 0.00588 + 0.0451 + 0.000285 + 0.014988, 'block 1 cost');
+    assert.deepEqual(b1.models.sort(), ['claude-haiku-4-5-20251001', 'claude-opus-4-7', 'claude-sonnet-4-6']);
+    assert.equal(b1.usageLimitResetTime, '2026-11-20T13:00:00.000Z');
+    assert.equal(b2.startTime, '2026-11-20T16:00:00.000Z');
+    assert.equal(b2.entries, 2);
+    close(b2.costUSD, 0.9585 + 0.153, 'long-context Sonnet 4.5 + fast Opus 4.7');
+    assert.deepEqual(b2.models, ['claude-sonnet-4-5-20250929', 'claude-opus-4-7-fast']);
+    assert.equal(store.limitLines.length, 1);
+    assert.equal(store.limitLines[0].resetsAt, '2026-11-20T13:00:00.000Z');
+  });
+
+  it('reads only appended bytes, and nothing when nothing changed', async () => {
+    const { reader, store } = await readTree(tree);
+    let stats = await reader.scan();
+    assert.equal(stats.filesRead, 0);
+    assert.equal(stats.changed, false);
+    const file = path.join(tree, 'projects', '-home-dev-app', 's2.jsonl');
+    const line = JSON.stringify({ type: 'assistant', timestamp: '2026-11-20T16:20:00.000Z', requestId: 'req_F', message: { id: 'msg_F', model: 'claude-haiku-4-5', usage: { input_tokens: 1, output_tokens: 1 } } }) + '\n';
+    fs.appendFileSync(file, line);
+    stats = await reader.scan();
+    assert.equal(stats.filesRead, 1);
+    assert.equal(stats.bytesRead, Buffer.byteLength(line));
+    assert.equal(stats.changed, true);
+    assert.equal(store.size, 8);
+  });
+
+  it('waits for a half-written last line', async () => {
+    const { reader, store } = await readTree(tree);
+    const file = path.join(tree, 'projects', '-home-dev-app', 's2.jsonl');
+    const line = JSON.stringify({ type: 'assistant', timestamp: '2026-11-20T16:20:00.000Z', requestId: 'req_G', message: { id: 'msg_G', model: 'claude-haiku-4-5', usage: { input_tokens: 1, output_tokens: 1 } } });
+    fs.appendFileSync(file, line.slice(0, 40));
+    let stats = await reader.scan();
+    assert.equal(stats.changed, false);
+    assert.equal(stats.corruptLines, 0);
+    fs.appendFileSync(file, line.slice(40) + '\n');
+    stats = await reader.scan();
+    assert.equal(stats.changed, true);
+    assert.equal(store.size, 8);
+  });
+
+  it('starts over when a file shrinks', async () => {
+    const { reader, store } = await readTree(tree);
+    const file = path.join(tree, 'projects', '-home-dev-app', 's2.jsonl');
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    fs.writeFileSync(file, lines.slice(0, 3).join('\n') + '\n'); // msg_D and msg_E gone
+    const stats = await reader.scan();
+    assert.equal(stats.fromScratch, true);
+    assert.equal(store.size, 5);
+  });
+
+  it('starts over when a file is replaced or deleted', async () => {
+    const { reader, store } = await readTree(tree);
+    const file = path.join(tree, 'projects', '-home-dev-app', 's2.jsonl');
+    const copy = `${file}.tmp`;
+    fs.copyFileSync(file, copy);
+    fs.renameSync(copy, file); // same content, new inode
+    let stats = await reader.scan();
+    assert.equal(stats.fromScratch, true);
+    assert.equal(store.size, 7);
+    fs.rmSync(path.join(tree, 'projects', '-home-dev-app', 's1', 'subagents', 'agent-a1.jsonl'));
+    stats = await reader.scan();
+    assert.equal(stats.fromScratch, true);
+    assert.equal(store.size, 6); // msg_C was only in the subagent file
+  });
+
+  it('reads files in a worker thread whose entries merge into the same result', async () => {
+    const single = await readTree(tree);
+    const files = ['s1.jsonl', 's2.jsonl', path.join('s1', 'subagents', 'agent-a1.jsonl')].map((f) => path.join(tree, 'projects', '-home-dev-app', f));
+    const plan = files.map((f) => [f, { offset: 0 }, fs.statSync(f).size]);
+    const next = new Int32Array(new SharedArrayBuffer(4));
+    const result = await readInWorker(plan, next, {});
+    assert.deepEqual(result.offsets.map(([i, offset]) => [i, offset]), plan.map(([, , size], i) => [i, size]));
+    assert.equal(result.corruptLines, 1);
+    const merged = new EntryStore(new Pricer());
+    merged.merge(result.entries);
+    const blocksOf = (store) => buildBlocks(sortEntries(store.entries()), Date.parse('2026-11-22T00:00:00Z'));
+    assert.deepEqual(blocksOf(merged), blocksOf(single.store));
+  });
+
+  it('finds config dirs: CLAUDE_CONFIG_DIR list, ~/.config/claude, ~/.claude with projects/', () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'home-'));
+    fs.mkdirSync(path.join(home, '.claude', 'projects'), { recursive: true });
+    fs.mkdirSync(path.join(home, '.config', 'claude'), { recursive: true }); // no projects/: skipped
+    assert.deepEqual(projectRoots('', { CLAUDE_CONFIG_DIR: `${tree}, /does/not/exist` }, home), [path.join(tree, 'projects'), path.join(home, '.claude', 'projects')]);
+    assert.deepEqual(projectRoots(tree, {}, home), [path.join(tree, 'projects')]);
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+});
+
+describe('code-usage blocks and report', () => {
+  it('sorts entries by time, keeping the given order for equal times', () => {
+    const { sortByTime } = lib('code-usage/entries');
+    const given = [5, 3, 5, 1, 3, 5].map((t, i) => ({ t, i }));
+    assert.deepEqual(sortByTime(given, given.length).map((e) => e.i), [3, 1, 4, 0, 2, 5]);
+  });
+  const entry = (iso, output = 100, costUSD = 1) => ({ t: Date.parse(iso), model: 'm', input: 0, output, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, costUSD, sidechain: false });
+  it('starts blocks at the UTC hour floor and splits after 5 hours from the start or a 5-hour gap', () => {
+    const blocks = buildBlocks(
+      [entry('2026-11-20T10:35:00Z'), entry('2026-11-20T14:59:00Z'), entry('2026-11-20T15:00:01Z'), entry('2026-11-20T15:30:00Z'), entry('2026-11-20T20:31:00Z')],
+      Date.parse('2026-11-22T00:00:00Z'),
+    );
+    assert.deepEqual(blocks.map((b) => [b.startTime, b.entries]), [
+      ['2026-11-20T10:00:00.000Z', 2],
+      ['2026-11-20T15:00:00.000Z', 2],
+      ['2026-11-20T20:00:00.000Z', 1],
+    ]);
+    assert.ok(blocks.every((b) => !b.isActive && b.burnRate === null && b.projection === null));
+  });
+  it('marks the block active with burn rate and projection', () => {
+    const now = Date.parse('2026-11-20T12:00:00Z');
+    const [b] = buildBlocks([entry('2026-11-20T10:00:00Z', 600, 1), entry('2026-11-20T11:00:00Z', 600, 2)], now);
+    assert.equal(b.isActive, true);
+    assert.deepEqual(b.burnRate, { tokensPerMinute: 20, tokensPerMinuteForIndicator: 20, costPerHour: 3 });
+    assert.deepEqual(b.projection, { totalTokens: 1200 + 20 * 180, totalCost: 12, remainingMinutes: 180 });
+  });
+  it('gives the same period for UTC (computed without Intl) as for another zone at offset 0', () => {
+    const at = Date.parse('2026-11-10T12:00:00Z');
+    assert.deepEqual(billingPeriod(at, 15, 'UTC'), billingPeriod(at, 15, 'Africa/Abidjan'));
+    assert.equal(new Date(billingPeriod(at, 15, 'UTC').start).toISOString(), '2026-10-15T00:00:00.000Z');
+  });
+  it('computes the billing period from billingDay in the time zone', () => {
+    const p = billingPeriod(Date.parse('2026-11-10T12:00:00Z'), 15, 'Europe/Berlin');
+    assert.equal(new Date(p.start).toISOString(), '2026-10-14T22:00:00.000Z');
+    assert.equal(new Date(p.end).toISOString(), '2026-11-14T23:00:00.000Z');
+  });
+  it('reports period sessions, the largest block and today', async () => {
+    const store = new EntryStore(new Pricer());
+    const reader = new LogReader([path.join(FIXTURE, 'projects')], store);
+    await reader.scan();
+    const report = buildReport(store, { host: 'box', billingDay: 20, timeZone: 'UTC', monthlySessions: 1 }, Date.parse('2026-11-20T16:30:00Z'));
+    assert.equal(report.period.start, '2026-11-20T00:00:00.000Z');
+    assert.equal(report.period.sessions, 2);
+    assert.equal(report.period.sessionsLeft, 0);
+    assert.equal(report.activeBlock.startTime, '2026-11-20T16:00:00.000Z');
+    assert.equal(report.period.maxBlockTokens, 212100);
+    assert.equal(report.today.date, '2026-11-20');
+    close(report.today.costUSD, report.period.costUSD, 'all today');
+  });
+});

@@ -1,25 +1,14 @@
 // claude-threshold: turns claude-usage messages into threshold, reset and pace alerts.
 // The rules live in lib/threshold/engine; this file wires config, context, messages and status.
-import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow, NodeContextData } from 'node-red';
+import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { alertMessage } from './lib/alert';
+import { contextGet, contextSet } from './lib/context';
 import { clearAccount, describeAccount, emptyState, judge, parseSettings, restoreState, type EngineState, type ThresholdProperties } from './lib/threshold';
 
 interface ClaudeThresholdDef extends NodeDef, ThresholdProperties {}
 
 /** The one context key holding every account's state. */
 const STATE_KEY = 'claudeThreshold';
-
-function contextGet(context: NodeContextData, key: string): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    context.get(key, (err: Error | undefined, value: unknown) => (err ? reject(err) : resolve(value)));
-  });
-}
-
-function contextSet(context: NodeContextData, key: string, value: unknown): Promise<void> {
-  return new Promise((resolve, reject) => {
-    context.set(key, value, (err?: Error) => (err ? reject(err) : resolve()));
-  });
-}
 
 export = function (RED: NodeAPI) {
   function ClaudeThresholdNode(this: Node, config: ClaudeThresholdDef) {

@@ -1,5 +1,6 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { alertMessage, type Alert } from './lib/alert';
+import { contextGet, contextSet } from './lib/context';
 import type { AccountHandle } from './lib/claude/account';
 import { initialAlertState, onPollFailure, onPollSuccess, type AccountAlertState } from './lib/claude/account-alerts';
 import { UsageError, statusText } from './lib/claude/errors';
@@ -70,11 +71,9 @@ export = function (RED: NodeAPI) {
     let nextBatch: Waiter[] | null = null;
 
     function kept(key: string): Promise<unknown> {
-      return new Promise((resolve) => {
-        context.get(key, (err: Error | undefined, value: unknown) => {
-          if (err) node.warn(`could not read kept ${key}: ${err.message}`);
-          resolve(err ? undefined : value);
-        });
+      return contextGet(context, key).catch((err: Error) => {
+        node.warn(`could not read kept ${key}: ${err.message}`);
+        return undefined;
       });
     }
 
@@ -86,9 +85,7 @@ export = function (RED: NodeAPI) {
     });
 
     function keep(key: string, value: unknown): void {
-      context.set(key, value, (err?: Error) => {
-        if (err) node.warn(`could not keep ${key}: ${err.message}`);
-      });
+      contextSet(context, key, value).catch((err: Error) => node.warn(`could not keep ${key}: ${err.message}`));
     }
 
     function sendAlerts(alerts: Alert[]): void {

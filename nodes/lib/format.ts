@@ -31,13 +31,24 @@ export function resolveTimeZone(tz: string | undefined): string {
   return tz && isValidTimeZone(tz) ? tz : Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one: keep one per zone and style.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string, style: 'time' | 'weekday'): Intl.DateTimeFormat {
+  const key = `${style} ${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', style === 'time' ? { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } : { timeZone, weekday: 'short' });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** "14:05" in the zone; "Mon 14:05" when the time is not within the next 24 hours. */
 export function formatClock(at: Date, timeZone: string, now: Date = new Date()): string {
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  const time = formatter(timeZone, 'time').format(at);
   const within = at.getTime() - now.getTime();
   if (within >= 0 && within < 24 * 3600_000) return time;
-  const day = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short' }).format(at);
-  return `${day} ${time}`;
+  return `${formatter(timeZone, 'weekday').format(at)} ${time}`;
 }
 
 /** "resets 14:05 (in 1h 12m)", or "" when the reset time is unknown. */

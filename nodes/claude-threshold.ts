@@ -1,0 +1,79 @@
+// claude-threshold: turns claude-usage messages into threshold, reset and pace alerts.
+// The rules live in lib/threshold/engine; this file wires config, context, messages and status.
+import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { alertMessage } from './lib/alert';
+import { contextGet, contextSet } from './lib/context';
+import { clearAccount, describeAccount, emptyState, judge, parseSettings, restoreState, type EngineState, type ThresholdProperties } from './lib/threshold';
+
+interface ClaudeThresholdDef extends NodeDef, ThresholdProperties {}
+
+/** The one context key holding every account's state. */
+const STATE_KEY = 'claudeThreshold';
+
+export = function (RED: NodeAPI) {
+  function ClaudeThresholdNode(this: Node, config: ClaudeThresholdDef) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const { settings, problems } = parseSettings(config);
+    for (const problem of problems) node.warn(problem);
+    const context = node.context();
+
+    let state: EngineState = emptyState();
+    // Messages are handled one at a time, after the stored state has loaded.
+    let queue: Promise<void> = contextGet(context, STATE_KEY).then(
+      (stored) => {
+        if (stored === undefined) return;
+        const restored = restoreState(stored);
+        if (restored) state = restored;
+        else node.warn('stored threshold state was not recognised; starting fresh');
+      },
+      (err: unknown) => node.error(`could not read the stored threshold state: ${String(err)}`),
+    );
+    node.status({ fill: 'grey', shape: 'ring', text: 'waiting for usage' });
+
+    /** Keeps `next` in memory at once (the next message sees it) and in the context store. */
+    async function save(next: EngineState): Promise<void> {
+      state = next;
+      try {
+        await contextSet(context, STATE_KEY, next);
+      } catch (err) {
+        throw new Error(`could not store the threshold state: ${String(err)}`);
+      }
+    }
+
+    async function handle(msg: NodeMessageInFlow & { reset?: unknown }, send: (msg: NodeMessage[][]) => void): Promise<void> {
+      if (msg.reset === true) {
+        const account = typeof msg.topic === 'string' ? msg.topic : '';
+        await save(clearAccount(state, account));
+        node.status({ fill: 'grey', shape: 'ring', text: account ? `reset ${account}` : 'reset' });
+        return;
+      }
+      const result = judge(state, msg.payload, settings, Date.now());
+      for (const problem of result.problems) node.warn(problem);
+      if (result.account === null) {
+        node.status({ fill: 'yellow', shape: 'ring', text: 'bad input' });
+        return;
+      }
+      const saved = save(result.state);
+      if (result.alerts.length > 0) send([result.alerts.map((alert): NodeMessage => ({ ...alertMessage(alert) }))]);
+
+      const several = Object.keys(state.accounts).length > 1;
+      const view = describeAccount(state.accounts[result.account] ?? {}, settings, result.now, several ? `${result.account}: ` : '');
+      node.status(result.problems.length > 0 ? { fill: 'yellow', shape: 'ring', text: `bad input · ${view.text}` } : view);
+      await saved;
+    }
+
+    node.on('input', (msg, send, done) => {
+      queue = queue.then(() => handle(msg, send)).then(
+        () => done(),
+        (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+      );
+    });
+
+    node.on('close', (done: () => void) => {
+      void queue.finally(done);
+    });
+  }
+
+  RED.nodes.registerType('claude-threshold', ClaudeThresholdNode);
+};

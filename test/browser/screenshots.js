@@ -51,7 +51,9 @@ async function main() {
       if (!picture) continue;
       const name = `${picture}.png`;
       const tab = read(f).find((n) => n.type === 'tab');
+      await page.waitForFunction((id) => !!window.RED.nodes.workspace(id), tab.id, { timeout: 30_000 });
       await page.evaluate((id) => window.RED.workspaces.show(id), tab.id);
+      await page.waitForFunction((id) => window.RED.workspaces.active() === id, tab.id);
       await page.waitForTimeout(800);
       await page.locator('#red-ui-workspace-chart').screenshot({ path: path.join(OUT, name) });
       console.log('wrote', name);

@@ -1,0 +1,277 @@
+// Home Assistant MQTT discovery: which sensors a Claude account or a Claude Code host
+// becomes, their discovery configs and the state JSON their value templates read.
+// Format: https://www.home-assistant.io/integrations/mqtt/#mqtt-discovery (one
+// config per entity under {prefix}/sensor/{object_id}/config, retained).
+
+import type { UsagePayload } from '../types';
+import type { CodeUsagePayload } from './inputs';
+import { minutesUntil } from '../format';
+
+export interface HassOptions {
+  /** Discovery prefix, as configured in Home Assistant's MQTT integration. */
+  prefix: string;
+  /** Root of the state and availability topics. */
+  baseTopic: string;
+  /** Put before each device name: "Claude" → "Claude work", "Claude Code laptop". */
+  devicePrefix: string;
+  /** The `origin` block: who published the discovery message. */
+  origin: { name: string; sw_version?: string; support_url?: string };
+}
+
+export type DeviceKind = 'account' | 'code';
+
+export interface HassDevice {
+  kind: DeviceKind;
+  /** The account name or host name the device stands for. */
+  label: string;
+  /** Stable identifier, also the prefix of every object id: claude_usage_work. */
+  id: string;
+  name: string;
+  model: string;
+  stateTopic: string;
+  availabilityTopic: string;
+}
+
+export interface HassEntity {
+  /** Key in the state JSON and suffix of the object id. */
+  key: string;
+  name: string;
+  unit?: string;
+  deviceClass?: 'timestamp' | 'duration' | 'monetary';
+  stateClass?: 'measurement';
+  precision?: number;
+  icon?: string;
+  diagnostic?: boolean;
+  /** false for the entity that must stay visible while the data is stale (account status). */
+  followsAvailability: boolean;
+}
+
+export type StateValue = string | number | null;
+export type HassState = Record<string, StateValue>;
+
+/** Topic- and id-safe form of a name: "Work Max!" → "work_max". Only [a-z0-9_]. */
+export function slug(text: string): string {
+  const s = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return s || 'default';
+}
+
+/** An ISO time with an explicit offset (2026-11-22T10:00:00+00:00), as timestamp sensors want; null when unknown. */
+export function offsetIso(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) return null;
+  return new Date(t).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}
+
+function joinName(...parts: string[]): string {
+  return parts.map((p) => p.trim()).filter(Boolean).join(' ');
+}
+
+const PLAN_MODELS: Record<string, string> = {
+  pro: 'Claude Pro',
+  max_5x: 'Claude Max 5x',
+  max_20x: 'Claude Max 20x',
+  team: 'Claude Team',
+  enterprise: 'Claude Enterprise',
+  free: 'Claude Free',
+};
+
+function deviceTopics(opts: HassOptions, topicPath: string): Pick<HassDevice, 'stateTopic' | 'availabilityTopic'> {
+  return { stateTopic: `${opts.baseTopic}/${topicPath}/state`, availabilityTopic: `${opts.baseTopic}/${topicPath}/availability` };
+}
+
+export function accountDevice(account: string, plan: string | null, opts: HassOptions): HassDevice {
+  const s = slug(account);
+  return {
+    kind: 'account',
+    label: account,
+    id: `claude_usage_${s}`,
+    name: joinName(opts.devicePrefix, account),
+    model: (plan && PLAN_MODELS[plan]) || 'Claude account',
+    ...deviceTopics(opts, s),
+  };
+}
+
+export function codeDevice(host: string, opts: HassOptions): HassDevice {
+  const s = slug(host);
+  return {
+    kind: 'code',
+    label: host,
+    id: `claude_code_${s}`,
+    name: joinName(opts.devicePrefix, 'Code', host),
+    model: 'Claude Code',
+    ...deviceTopics(opts, `code/${s}`),
+  };
+}
+
+const percent = (key: string, name: string): HassEntity => ({
+  key,
+  name,
+  unit: '%',
+  stateClass: 'measurement',
+  precision: 1,
+  icon: 'mdi:gauge',
+  followsAvailability: true,
+});
+const timestamp = (key: string, name: string, diagnostic = false): HassEntity => ({
+  key,
+  name,
+  deviceClass: 'timestamp',
+  diagnostic,
+  followsAvailability: true,
+});
+const money = (key: string, name: string, currency: string): HassEntity => ({
+  key,
+  name,
+  unit: currency,
+  deviceClass: 'monetary',
+  precision: 2,
+  followsAvailability: true,
+});
+
+/** The state key of a usage window: "weekly:opus" → "weekly_opus". */
+export function limitKey(limitId: string): string {
+  return slug(limitId);
+}
+
+/** Account status, always announced: it must stay readable while the other sensors are unavailable. */
+export const STATUS_ENTITY: HassEntity = {
+  key: 'status',
+  name: 'Account status',
+  icon: 'mdi:account-check',
+  diagnostic: true,
+  followsAvailability: false,
+};
+
+/** The sensors of one claude-usage payload: every window, extra usage, cookie, status. */
+export function usageEntities(payload: UsagePayload): HassEntity[] {
+  const entities: HassEntity[] = [];
+  for (const limit of payload.limits) {
+    const k = limitKey(limit.id);
+    entities.push(percent(`${k}_pct`, `${limit.label} usage`));
+    entities.push(timestamp(`${k}_resets_at`, `${limit.label} reset`));
+  }
+  if (payload.extraUsage) {
+    entities.push(money('extra_usage_credits', 'Extra usage', payload.extraUsage.currency || 'USD'));
+    entities.push(percent('extra_usage_pct', 'Extra usage of limit'));
+  }
+  if (payload.cookie) {
+    entities.push({
+      key: 'cookie_days_left',
+      name: 'Cookie days left',
+      unit: 'd',
+      deviceClass: 'duration',
+      stateClass: 'measurement',
+      precision: 0,
+      icon: 'mdi:cookie-clock',
+      diagnostic: true,
+      followsAvailability: false,
+    });
+    entities.push({ ...timestamp('cookie_expires_at', 'Cookie expiry', true), followsAvailability: false });
+  }
+  entities.push({ key: 'plan', name: 'Plan', icon: 'mdi:card-account-details', diagnostic: true, followsAvailability: true });
+  entities.push(timestamp('fetched_at', 'Last update', true));
+  entities.push(STATUS_ENTITY);
+  return entities;
+}
+
+export function usageState(payload: UsagePayload, status: string): HassState {
+  const state: HassState = { status, plan: payload.plan, fetched_at: offsetIso(payload.fetchedAt) };
+  for (const limit of payload.limits) {
+    const k = limitKey(limit.id);
+    state[`${k}_pct`] = limit.pct;
+    state[`${k}_resets_at`] = offsetIso(limit.resetsAt);
+  }
+  if (payload.extraUsage) {
+    state.extra_usage_credits = payload.extraUsage.usedCredits;
+    state.extra_usage_pct = payload.extraUsage.pct;
+  }
+  if (payload.cookie) {
+    state.cookie_days_left = payload.cookie.daysLeft;
+    state.cookie_expires_at = offsetIso(payload.cookie.expiresAt);
+  }
+  return state;
+}
+
+/** The sensors of one Claude Code host (claude-code-usage output 1). */
+export function codeEntities(): HassEntity[] {
+  return [
+    { key: 'block_tokens', name: 'Block tokens', unit: 'tokens', stateClass: 'measurement', precision: 0, icon: 'mdi:counter', followsAvailability: true },
+    money('block_cost', 'Block cost', 'USD'),
+    {
+      key: 'block_minutes_left',
+      name: 'Block time left',
+      unit: 'min',
+      deviceClass: 'duration',
+      stateClass: 'measurement',
+      precision: 0,
+      icon: 'mdi:timer-sand',
+      followsAvailability: true,
+    },
+    timestamp('block_ends_at', 'Block end'),
+    money('period_cost', 'Billing period cost', 'USD'),
+    { key: 'period_sessions', name: 'Sessions this period', stateClass: 'measurement', precision: 0, icon: 'mdi:calendar-range', followsAvailability: true },
+    { key: 'sessions_left', name: 'Sessions left', stateClass: 'measurement', precision: 0, icon: 'mdi:calendar-clock', followsAvailability: true },
+    money('today_cost', 'Cost today', 'USD'),
+    timestamp('scanned_at', 'Last scan', true),
+  ];
+}
+
+export function codeState(payload: CodeUsagePayload): HassState {
+  const block = payload.activeBlock;
+  const scannedAt = Date.parse(payload.scannedAt);
+  const now = Number.isNaN(scannedAt) ? new Date() : new Date(scannedAt);
+  return {
+    block_tokens: block ? block.totalTokens : 0,
+    block_cost: block ? block.costUSD : 0,
+    block_minutes_left: block ? (block.projection?.remainingMinutes ?? minutesUntil(block.endTime, now)) : null,
+    block_ends_at: block ? offsetIso(block.endTime) : null,
+    period_cost: payload.period.costUSD,
+    period_sessions: payload.period.sessions,
+    sessions_left: payload.period.sessionsLeft,
+    today_cost: payload.today.costUSD,
+    scanned_at: offsetIso(payload.scannedAt),
+  };
+}
+
+export function objectId(device: HassDevice, entity: HassEntity): string {
+  return `${device.id}_${entity.key}`;
+}
+
+export function configTopic(device: HassDevice, entity: HassEntity, opts: HassOptions): string {
+  return `${opts.prefix}/sensor/${objectId(device, entity)}/config`;
+}
+
+/**
+ * One sensor's discovery config. `value_template` reads the device's state JSON;
+ * a JSON null renders as "None", which Home Assistant shows as unknown.
+ */
+export function discoveryConfig(device: HassDevice, entity: HassEntity, opts: HassOptions): Record<string, unknown> {
+  const id = objectId(device, entity);
+  const config: Record<string, unknown> = {
+    name: entity.name,
+    unique_id: id,
+    state_topic: device.stateTopic,
+    value_template: `{{ value_json.${entity.key} }}`,
+  };
+  if (entity.unit) config.unit_of_measurement = entity.unit;
+  if (entity.deviceClass) config.device_class = entity.deviceClass;
+  if (entity.stateClass) config.state_class = entity.stateClass;
+  if (entity.precision !== undefined) config.suggested_display_precision = entity.precision;
+  if (entity.icon) config.icon = entity.icon;
+  if (entity.diagnostic) config.entity_category = 'diagnostic';
+  if (entity.followsAvailability) config.availability = [{ topic: device.availabilityTopic }];
+  config.device = {
+    identifiers: [device.id],
+    name: device.name,
+    manufacturer: 'Anthropic',
+    model: device.model,
+  };
+  config.origin = opts.origin;
+  return config;
+}

@@ -1,0 +1,70 @@
+'use strict';
+// Payloads as claude-usage and claude-code-usage send them (spec: "Output 1").
+
+function usagePayload(overrides = {}) {
+  return {
+    account: 'work',
+    organization: { uuid: '11111111-2222-3333-4444-555555555555', name: 'Work' },
+    plan: 'max_5x',
+    fetchedAt: '2026-11-22T10:00:00.000Z',
+    session: { pct: 62.4, resetsAt: '2026-11-22T12:03:00.000Z', resetsInMinutes: 123 },
+    weekly: { pct: 44.1, resetsAt: '2026-11-27T08:00:00.000Z', resetsInMinutes: 7080 },
+    limits: [
+      { id: 'session', kind: 'session', label: '5-hour', pct: 62.4, resetsAt: '2026-11-22T12:03:00.000Z', resetsInMinutes: 123 },
+      { id: 'weekly', kind: 'weekly', label: 'Weekly', pct: 44.1, resetsAt: '2026-11-27T08:00:00.000Z', resetsInMinutes: 7080 },
+      { id: 'weekly:opus', kind: 'weekly_scoped', label: 'Weekly · Opus', pct: 12.5, resetsAt: null, resetsInMinutes: null },
+    ],
+    extraUsage: { enabled: true, usedCredits: 12.34, monthlyLimit: 50, currency: 'USD', pct: 24.7 },
+    pace: { session: { pctPerHour: 9.5, projectedPctAtReset: 81.9, exhaustsAt: null }, weekly: null },
+    cookie: { expiresAt: '2026-12-13T10:00:00.000Z', daysLeft: 21 },
+    ...overrides,
+  };
+}
+
+function block(overrides = {}) {
+  return {
+    id: '2026-11-22T09:00:00.000Z',
+    startTime: '2026-11-22T09:00:00.000Z',
+    endTime: '2026-11-22T14:00:00.000Z',
+    actualEndTime: '2026-11-22T09:58:00.000Z',
+    isActive: true,
+    isGap: false,
+    entries: 42,
+    tokenCounts: { inputTokens: 1000, outputTokens: 20000, cacheCreationInputTokens: 30000, cacheReadInputTokens: 400000 },
+    totalTokens: 451000,
+    costUSD: 3.21,
+    models: ['claude-sonnet-4-5-20250929'],
+    burnRate: { tokensPerMinute: 7600, costPerHour: 3.3 },
+    projection: { totalTokens: 2000000, totalCost: 13.5, remainingMinutes: 242 },
+    ...overrides,
+  };
+}
+
+function codePayload(overrides = {}) {
+  const active = block();
+  return {
+    host: 'laptop',
+    scannedAt: '2026-11-22T09:58:00.000Z',
+    activeBlock: active,
+    period: { start: '2026-11-01T00:00:00.000Z', end: '2026-12-01T00:00:00.000Z', sessions: 12, sessionsLeft: 38, costUSD: 48.5, totalTokens: 9000000, maxBlockTokens: 2500000, maxBlockCostUSD: 9.1 },
+    today: { date: '2026-11-22', costUSD: 3.21, totalTokens: 451000 },
+    blocks: [active],
+    ...overrides,
+  };
+}
+
+/**
+ * Renders a Home Assistant `{{ value_json.key }}` template the way Jinja does for
+ * these templates: the JSON value as text, null as "None" (Home Assistant: unknown).
+ * Throws for anything else or a key the state lacks.
+ */
+function renderValueTemplate(template, stateJson) {
+  const m = /^\{\{ value_json\.([a-z0-9_]+) \}\}$/.exec(template);
+  if (!m) throw new Error(`unexpected template ${template}`);
+  const state = JSON.parse(stateJson);
+  if (!Object.prototype.hasOwnProperty.call(state, m[1])) throw new Error(`state has no ${m[1]}: ${stateJson}`);
+  const v = state[m[1]];
+  return v === null ? 'None' : String(v);
+}
+
+module.exports = { usagePayload, codePayload, block, renderValueTemplate };

@@ -1,0 +1,139 @@
+'use strict';
+// claude-hass in a real Node-RED, publishing through the core `mqtt out` node to a real
+// mosquitto; an independent MQTT client checks what Home Assistant would receive.
+const assert = require('node:assert/strict');
+const mqtt = require('mqtt');
+const { startNodeRed } = require('../support/red-process');
+const { startMosquitto, mosquittoAvailable } = require('../support/mosquitto');
+const { usagePayload, codePayload, renderValueTemplate } = require('./fixtures');
+
+const ISO_WITH_OFFSET = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+
+function buildFlow(brokerPort) {
+  const z = 'hass-e2e';
+  const inject = (id, props, payload, topic = '') => ({
+    id, z, type: 'inject', name: id, props, repeat: '', crontab: '', once: false, onceDelay: 0.1,
+    topic, payload, payloadType: payload === '' ? 'str' : 'json', x: 100, y: 100, wires: [['hass']],
+  });
+  return [
+    { id: z, type: 'tab', label: 'hass e2e' },
+    { id: 'broker', type: 'mqtt-broker', name: 'test broker', broker: '127.0.0.1', port: String(brokerPort), clientid: '', autoConnect: true, usetls: false, protocolVersion: 4, keepalive: 60, cleansession: true, autoUnsubscribe: true, birthTopic: '', closeTopic: '', willTopic: '' },
+    inject('usage', [{ p: 'payload' }], JSON.stringify(usagePayload())),
+    inject('code', [{ p: 'payload' }], JSON.stringify(codePayload())),
+    inject('remove-laptop', [{ p: 'payload' }, { p: 'topic', vt: 'str' }, { p: 'remove', v: 'true', vt: 'bool' }], '', 'laptop'),
+    { id: 'ha-status', z, type: 'mqtt in', name: '', topic: 'homeassistant/status', qos: '0', datatype: 'auto-detect', broker: 'broker', nl: false, rap: true, rh: 0, inputs: 0, x: 100, y: 200, wires: [['hass']] },
+    { id: 'hass', z, type: 'claude-hass', name: '', prefix: 'homeassistant', baseTopic: 'claude-usage', devicePrefix: 'Claude', x: 300, y: 100, wires: [['out']] },
+    { id: 'out', z, type: 'mqtt out', name: '', topic: '', qos: '', retain: '', respTopic: '', contentType: '', userProps: '', correl: '', expiry: '', broker: 'broker', x: 500, y: 100, wires: [] },
+  ];
+}
+
+/** An MQTT client that keeps every message it sees, with the time order. */
+async function subscriber(url, topics) {
+  const client = await mqtt.connectAsync(url, { clean: true, reconnectPeriod: 0 });
+  const seen = [];
+  client.on('message', (topic, payload, packet) => seen.push({ topic, payload: payload.toString('utf8'), retain: packet.retain }));
+  await client.subscribeAsync(topics, { qos: 0 });
+  const waitFor = async (pred, what, timeoutMs = 15_000) => {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      if (pred(seen)) return;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    throw new Error(`MQTT: timed out waiting for ${what}; saw ${seen.length} messages: ${seen.map((m) => m.topic).join(', ').slice(0, 1500)}`);
+  };
+  return { client, seen, waitFor, end: () => client.endAsync() };
+}
+
+/** The last message per topic. */
+function latest(seen) {
+  const map = new Map();
+  for (const m of seen) map.set(m.topic, m);
+  return map;
+}
+
+describe('claude-hass end to end: real Node-RED, real mosquitto', function () {
+  this.timeout(90_000);
+  let broker;
+  let red;
+  let watcher;
+
+  before(async function () {
+    if (!mosquittoAvailable()) this.skip(); // .ci/run installs it; a bare machine may not have it
+    broker = await startMosquitto();
+    red = await startNodeRed();
+    watcher = await subscriber(broker.url, ['homeassistant/#', 'claude-usage/#']);
+    await red.deploy(buildFlow(broker.port));
+    await red.waitForLog(/Connected to broker/);
+  });
+
+  after(async () => {
+    await watcher?.end();
+    await red?.stop();
+    red?.cleanup();
+    await broker?.stop();
+  });
+
+  const configsOf = (map) => [...map.values()].filter((m) => m.topic.endsWith('/config') && m.payload !== '');
+
+  it('publishes a parseable, complete discovery config for every sensor and a state every template can read', async () => {
+    assert.equal((await red.request('POST', '/inject/usage')).status, 200);
+    assert.equal((await red.request('POST', '/inject/code')).status, 200);
+    await watcher.waitFor(
+      (seen) => latest(seen).has('claude-usage/work/state') && latest(seen).has('claude-usage/code/laptop/state') && configsOf(latest(seen)).length === 22,
+      'configs and states of both devices',
+    );
+    const map = latest(watcher.seen);
+    const configs = configsOf(map).map((m) => ({ topic: m.topic, config: JSON.parse(m.payload) }));
+    const uniqueIds = new Set();
+    for (const { topic, config } of configs) {
+      assert.match(topic, /^homeassistant\/sensor\/[a-zA-Z0-9_-]+\/config$/);
+      assert.equal(topic.split('/')[2], config.unique_id, 'object id = unique_id (Home Assistant best practice)');
+      for (const key of ['name', 'unique_id', 'state_topic', 'value_template', 'device', 'origin']) assert.ok(config[key], `${topic} lacks ${key}`);
+      assert.ok(Array.isArray(config.device.identifiers) && config.device.identifiers.length === 1);
+      assert.ok(!uniqueIds.has(config.unique_id), `duplicate unique_id ${config.unique_id}`);
+      uniqueIds.add(config.unique_id);
+      if (config.unit_of_measurement === '%') assert.equal(config.state_class, 'measurement', topic);
+      const state = map.get(config.state_topic);
+      assert.ok(state, `no state on ${config.state_topic}`);
+      const value = renderValueTemplate(config.value_template, state.payload);
+      if (config.device_class === 'timestamp' && value !== 'None') assert.match(value, ISO_WITH_OFFSET, topic);
+      if (config.unit_of_measurement) assert.ok(value === 'None' || Number.isFinite(Number(value)), `${topic}: ${value}`);
+      for (const a of config.availability ?? []) assert.equal(map.get(a.topic)?.payload, 'online', a.topic);
+    }
+    const devices = new Set(configs.map((c) => c.config.device.identifiers[0]));
+    assert.deepEqual([...devices].sort(), ['claude_code_laptop', 'claude_usage_work']);
+    assert.equal(JSON.parse(map.get('claude-usage/work/state').payload).session_pct, 62.4);
+  });
+
+  it('leaves the configs retained on the broker for a client that connects later', async () => {
+    const late = await subscriber(broker.url, ['homeassistant/sensor/+/config']);
+    try {
+      await late.waitFor((seen) => seen.length >= 22, 'retained configs');
+      assert.ok(late.seen.every((m) => m.retain));
+    } finally {
+      await late.end();
+    }
+  });
+
+  it("re-announces every config when Home Assistant's birth message arrives", async () => {
+    const mark = watcher.seen.length;
+    await watcher.client.publishAsync('homeassistant/status', 'online');
+    await watcher.waitFor((seen) => seen.slice(mark).filter((m) => m.topic.endsWith('/config')).length >= 22, 're-announced configs');
+    const again = watcher.seen.slice(mark);
+    assert.ok(again.some((m) => m.topic === 'claude-usage/work/state'), 'last state re-sent too');
+  });
+
+  it('deletes a host’s sensors with empty retained configs on msg.remove', async () => {
+    assert.equal((await red.request('POST', '/inject/remove-laptop')).status, 200);
+    await watcher.waitFor((seen) => [...latest(seen).values()].filter((m) => m.topic.startsWith('homeassistant/sensor/claude_code_laptop_') && m.payload === '').length === 9, 'empty configs');
+    const late = await subscriber(broker.url, ['homeassistant/sensor/+/config']);
+    try {
+      await late.waitFor((seen) => seen.length >= 13, 'retained configs');
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(late.seen.filter((m) => m.topic.includes('claude_code_laptop')).length, 0, 'the broker forgot the host');
+    } finally {
+      await late.end();
+    }
+    assert.doesNotMatch(red.log, /\[error\]/);
+  });
+});

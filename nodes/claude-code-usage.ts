@@ -7,6 +7,7 @@ import { EntryStore } from './lib/code-usage/entries';
 import { Pricer } from './lib/code-usage/pricing';
 import { LogReader, projectRoots } from './lib/code-usage/reader';
 import { buildReport, type CodeUsagePayload } from './lib/code-usage/report';
+import { whenFlowsStarted } from './lib/lifecycle';
 
 interface CodeUsageDef extends NodeDef {
   configDir: string;
@@ -130,6 +131,7 @@ export = function (RED: NodeAPI) {
 
     node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
+      cancelFirstScan();
       if (timer) clearTimeout(timer);
       timer = null;
       reader.abort();
@@ -140,7 +142,7 @@ export = function (RED: NodeAPI) {
     });
 
     node.status({ fill: 'grey', shape: 'ring', text: 'reading logs…' });
-    timer = setTimeout(tick, 0);
+    const cancelFirstScan = whenFlowsStarted(RED, tick);
   }
 
   RED.nodes.registerType('claude-code-usage', ClaudeCodeUsageNode);

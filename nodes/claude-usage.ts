@@ -7,6 +7,7 @@ import { UsageError, statusText } from './lib/claude/errors';
 import { buildPayload, historyOf, keepSample, sampleOf } from './lib/claude/payload';
 import { intervalMs, nextPollDelay } from './lib/claude/schedule';
 import { formatDuration, formatPct } from './lib/format';
+import { whenFlowsStarted } from './lib/lifecycle';
 import type { UsagePayload, UsageSample } from './lib/types';
 
 interface UsageDef extends NodeDef {
@@ -184,15 +185,16 @@ export = function (RED: NodeAPI) {
       requestPoll({ msg, send, done });
     });
 
+    const cancelFirstPoll = whenFlowsStarted(RED, () => requestPoll());
+
     node.on('close', (done: () => void) => {
       closed = true;
+      cancelFirstPoll();
       if (timer) clearTimeout(timer);
       timer = null;
       node.status({});
       done();
     });
-
-    requestPoll();
   }
 
   RED.nodes.registerType('claude-usage', ClaudeUsageNode);

@@ -198,3 +198,33 @@ describe('end to end: the editor gets our icons, help and labels', function () {
     assert.equal(catalog.json['claude-usage'].outputs.alerts, 'account alerts');
   });
 });
+
+describe('end to end: the first poll after a deploy reaches nodes listed after the poller', function () {
+  this.timeout(60_000);
+  let red;
+  let collector;
+  before(async () => {
+    collector = await startCollector();
+    red = await startNodeRed();
+  });
+  after(async () => {
+    await red?.stop();
+    red?.cleanup();
+    await collector?.close();
+  });
+
+  it('delivers the deploy-time poll of a demo account (answered at once) to a node created later', async () => {
+    // claude-usage first in the file, its targets after: Node-RED creates nodes in file order.
+    const flows = [
+      { id: 'tab2', type: 'tab', label: 'order' },
+      { id: 'demo-acc', type: 'claude-account', name: 'demo', auth: 'demo' },
+      { id: 'demo-use', type: 'claude-usage', z: 'tab2', account: 'demo-acc', interval: 3600, history: 10, wires: [['f1'], []] },
+      ...Array.from({ length: 30 }, (_, i) => ({ id: `pad${i}`, type: 'comment', z: 'tab2', name: `${i}`, wires: [] })),
+      { id: 'f1', type: 'change', z: 'tab2', rules: [{ t: 'set', p: 'payload', pt: 'msg', to: 'payload.account', tot: 'msg' }], wires: [['c1']] },
+      collectorNode('c1', 'tab2', collector.url, 'first'),
+    ];
+    await red.deploy(flows);
+    const msg = await collector.waitFor((m) => m.path === '/first', 10_000);
+    assert.equal(msg.body, 'demo');
+  });
+});

@@ -60,7 +60,8 @@ function textOf(content: unknown): string {
 
 /** A Claude Code "usage limit reached" line, with the reset time when it carries one (`…|<epoch seconds>`). */
 export function limitLineOf(fields: LineFields): LimitLine | null {
-  if (!fields.timestamp || Number.isNaN(Date.parse(fields.timestamp)) || (!fields.isApiErrorMessage && fields.model !== '<synthetic>')) return null;
+  // cheapest test first: this runs for every usage line
+  if ((!fields.isApiErrorMessage && fields.model !== '<synthetic>') || !fields.timestamp || Number.isNaN(Date.parse(fields.timestamp))) return null;
   const text = textOf(fields.content);
   if (!LIMIT_TEXT.test(text)) return null;
   const epoch = /\|(\d{9,11})\b/.exec(text);
@@ -106,6 +107,15 @@ export interface ExportedEntries {
 }
 
 const FIELDS = 8;
+
+/**
+ * A token count read back from a Float64Array, as a small integer when it is one: entries
+ * built by `add` hold small integers, and objects whose fields hold the same kinds of
+ * number share one shape, which keeps the code that walks them (blocks, report) fast.
+ */
+function count(n: number): number {
+  return (n | 0) === n ? n | 0 : n;
+}
 
 /**
  * Keeps one entry per response. Claude Code writes one line per content block of a
@@ -253,11 +263,11 @@ export class EntryStore {
         {
           t: numbers[o],
           model: models[i],
-          input: numbers[o + 1],
-          output: numbers[o + 2],
-          cacheWrite: numbers[o + 3],
-          cacheWrite1h: numbers[o + 4],
-          cacheRead: numbers[o + 5],
+          input: count(numbers[o + 1]),
+          output: count(numbers[o + 2]),
+          cacheWrite: count(numbers[o + 3]),
+          cacheWrite1h: count(numbers[o + 4]),
+          cacheRead: count(numbers[o + 5]),
           costUSD: numbers[o + 6],
           sidechain: numbers[o + 7] === 1,
           messageId: messageIds[i],

@@ -113,10 +113,15 @@ export = function (RED: NodeAPI) {
       }
       const batch: Waiter[] = waiter ? [waiter] : [];
       nextBatch = batch;
-      running = running.then(() => {
-        if (nextBatch === batch) nextBatch = null;
-        return poll(batch);
-      });
+      running = running
+        .then(() => {
+          if (nextBatch === batch) nextBatch = null;
+          return poll(batch);
+        })
+        .catch((err: unknown) => {
+          // poll() handles its own failures; this is the last guard so the chain (and Node-RED) lives on.
+          node.error(`poll failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`);
+        });
     }
 
     /** After close: the waiting inputs are done, unanswered. */

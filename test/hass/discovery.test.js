@@ -1,7 +1,7 @@
 'use strict';
 const assert = require('node:assert/strict');
 const { lib } = require('../support/node-red');
-const { usagePayload, codePayload, renderValueTemplate } = require('./fixtures');
+const { usagePayload, codePayload, renderValueTemplate, renderAvailabilityTemplate } = require('./fixtures');
 const d = lib('hass/discovery');
 
 const opts = { prefix: 'homeassistant', baseTopic: 'claude-usage', devicePrefix: 'Claude', origin: { name: 'node-red-claude-usage', sw_version: '0.1.0' } };
@@ -79,11 +79,32 @@ describe('lib/hass/discovery', () => {
     );
     assert.equal(rendered.session_pct, '62.4');
     assert.equal(rendered.session_resets_at, '2026-11-22T12:03:00+00:00');
-    assert.equal(rendered.weekly_opus_resets_at, 'None');
+    assert.equal(rendered.weekly_opus_resets_at, '1970-01-01T00:00:00+00:00', 'a null time renders as a time, never "None"');
     assert.equal(rendered.extra_usage_credits, '12.34');
     assert.equal(rendered.cookie_days_left, '21');
     assert.equal(rendered.plan, 'max_5x');
     assert.equal(rendered.status, 'ok');
+  });
+
+  it('makes a timestamp sensor unavailable while its time is null, and never renders "None" for a time or a text', () => {
+    const payload = usagePayload();
+    payload.plan = null;
+    const device = d.accountDevice('work', null, opts);
+    const state = JSON.stringify(d.usageState(payload, 'ok'));
+    for (const e of d.usageEntities(payload)) {
+      const config = d.discoveryConfig(device, e, opts);
+      const value = renderValueTemplate(config.value_template, state);
+      if (e.deviceClass === 'timestamp' || !e.unit) assert.notEqual(value, 'None', `${e.key} renders None`);
+      if (e.deviceClass !== 'timestamp') continue;
+      assert.equal(config.availability_mode, 'all');
+      const own = config.availability.find((a) => a.topic === device.stateTopic);
+      const expected = JSON.parse(state)[e.key] ? 'online' : 'offline';
+      assert.equal(renderAvailabilityTemplate(own.value_template, state), expected, e.key);
+    }
+    assert.equal(renderValueTemplate(d.discoveryConfig(device, d.usageEntities(payload).find((e) => e.key === 'plan'), opts).value_template, state), 'unknown');
+    const idle = JSON.stringify(d.codeState({ ...codePayload(), activeBlock: null }));
+    const end = d.discoveryConfig(d.codeDevice('h', opts), d.codeEntities().find((e) => e.key === 'block_ends_at'), opts);
+    assert.equal(renderAvailabilityTemplate(end.availability.find((a) => a.value_template).value_template, idle), 'offline');
   });
 
   it('gives a Claude Code host its block, period and today sensors, each with a value', () => {

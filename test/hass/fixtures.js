@@ -58,13 +58,26 @@ function codePayload(overrides = {}) {
  * these templates: the JSON value as text, null as "None" (Home Assistant: unknown).
  * Throws for anything else or a key the state lacks.
  */
+/** Renders the templates the discovery configs use, as Home Assistant's Jinja would. */
 function renderValueTemplate(template, stateJson) {
-  const m = /^\{\{ value_json\.([a-z0-9_]+) \}\}$/.exec(template);
+  const m = /^\{\{ value_json\.([a-z0-9_]+)(?: or '([^']*)')? \}\}$/.exec(template);
   if (!m) throw new Error(`unexpected template ${template}`);
-  const state = JSON.parse(stateJson);
-  if (!Object.prototype.hasOwnProperty.call(state, m[1])) throw new Error(`state has no ${m[1]}: ${stateJson}`);
-  const v = state[m[1]];
+  const v = stateValue(stateJson, m[1]);
+  if (m[2] !== undefined && !v) return m[2]; // Jinja `a or b`: b when a is falsy
   return v === null ? 'None' : String(v);
 }
 
-module.exports = { usagePayload, codePayload, block, renderValueTemplate };
+/** Renders a state-topic availability template: "online" or "offline". */
+function renderAvailabilityTemplate(template, stateJson) {
+  const m = /^\{\{ 'online' if value_json\.([a-z0-9_]+) else 'offline' \}\}$/.exec(template);
+  if (!m) throw new Error(`unexpected availability template ${template}`);
+  return stateValue(stateJson, m[1]) ? 'online' : 'offline';
+}
+
+function stateValue(stateJson, key) {
+  const state = JSON.parse(stateJson);
+  if (!Object.prototype.hasOwnProperty.call(state, key)) throw new Error(`state has no ${key}: ${stateJson}`);
+  return state[key];
+}
+
+module.exports = { usagePayload, codePayload, block, renderValueTemplate, renderAvailabilityTemplate };

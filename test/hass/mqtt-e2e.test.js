@@ -5,7 +5,7 @@ const assert = require('node:assert/strict');
 const mqtt = require('mqtt');
 const { startNodeRed } = require('../support/red-process');
 const { startMosquitto, mosquittoAvailable } = require('../support/mosquitto');
-const { usagePayload, codePayload, renderValueTemplate } = require('./fixtures');
+const { usagePayload, codePayload, renderValueTemplate, renderAvailabilityTemplate } = require('./fixtures');
 
 const ISO_WITH_OFFSET = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
@@ -98,7 +98,11 @@ describe('claude-hass end to end: real Node-RED, real mosquitto', function () {
       const value = renderValueTemplate(config.value_template, state.payload);
       if (config.device_class === 'timestamp' && value !== 'None') assert.match(value, ISO_WITH_OFFSET, topic);
       if (config.unit_of_measurement) assert.ok(value === 'None' || Number.isFinite(Number(value)), `${topic}: ${value}`);
-      for (const a of config.availability ?? []) assert.equal(map.get(a.topic)?.payload, 'online', a.topic);
+      for (const a of config.availability ?? []) {
+        const payload = map.get(a.topic)?.payload;
+        if (!a.value_template) assert.equal(payload, 'online', a.topic);
+        else assert.match(renderAvailabilityTemplate(a.value_template, payload), /^(online|offline)$/, `${topic} availability`);
+      }
     }
     const devices = new Set(configs.map((c) => c.config.device.identifiers[0]));
     assert.deepEqual([...devices].sort(), ['claude_code_laptop', 'claude_usage_work']);

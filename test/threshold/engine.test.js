@@ -158,11 +158,13 @@ describe('threshold engine: rules', () => {
     const payloads = ['constructor', '__proto__', 'toString'].map((name) => {
       const p = usagePayload(name, T0, { session: { pct: 85 } });
       p.limits.push({ id: 'constructor', kind: 'weekly_scoped', label: 'odd', pct: 90, resetsAt: null });
+      p.limits.push({ id: '__proto__', kind: 'weekly_scoped', label: 'odder', pct: 90, resetsAt: null });
       return p;
     });
     const { alerts, state } = run(payloads, s, { roundTrip: true });
-    assert.equal(alerts.length, 6);
-    assert.equal(run([...payloads, ...payloads], s).alerts.length, 6);
+    assert.equal(alerts.length, 9);
+    assert.equal(run([...payloads, ...payloads], s).alerts.length, 9, 'every window, __proto__ included, keeps its state');
+    assert.equal(run([...payloads, ...payloads], s, { roundTrip: true }).alerts.length, 9, 'also through a stored round trip');
     assert.ok(state);
   });
 

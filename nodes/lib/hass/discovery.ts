@@ -239,6 +239,13 @@ export function codeState(payload: CodeUsagePayload): HassState {
   };
 }
 
+function valueTemplate(entity: HassEntity): string {
+  const value = `value_json.${entity.key}`;
+  if (entity.deviceClass === 'timestamp') return `{{ ${value} or '${NO_TIME}' }}`;
+  if (!entity.unit && !entity.deviceClass && !entity.stateClass) return `{{ ${value} or 'unknown' }}`;
+  return `{{ ${value} }}`;
+}
+
 export function objectId(device: HassDevice, entity: HassEntity): string {
   return `${device.id}_${entity.key}`;
 }
@@ -247,9 +254,15 @@ export function configTopic(device: HassDevice, entity: HassEntity, opts: HassOp
   return `${opts.prefix}/sensor/${objectId(device, entity)}/config`;
 }
 
+/** Stands in for a missing time while the sensor is unavailable: never shown. */
+const NO_TIME = '1970-01-01T00:00:00+00:00';
+
 /**
- * One sensor's discovery config. `value_template` reads the device's state JSON;
- * a JSON null renders as "None", which Home Assistant shows as unknown.
+ * One sensor's discovery config. `value_template` reads the device's state JSON; a JSON
+ * null renders as "None", which Home Assistant shows as unknown for numbers but cannot
+ * parse as a time (it logs a warning each time). So a timestamp sensor is unavailable
+ * while its time is null, and its template always yields a time; a text sensor says
+ * "unknown".
  */
 export function discoveryConfig(device: HassDevice, entity: HassEntity, opts: HassOptions): Record<string, unknown> {
   const id = objectId(device, entity);
@@ -257,7 +270,7 @@ export function discoveryConfig(device: HassDevice, entity: HassEntity, opts: Ha
     name: entity.name,
     unique_id: id,
     state_topic: device.stateTopic,
-    value_template: `{{ value_json.${entity.key} }}`,
+    value_template: valueTemplate(entity),
   };
   if (entity.unit) config.unit_of_measurement = entity.unit;
   if (entity.deviceClass) config.device_class = entity.deviceClass;
@@ -265,7 +278,12 @@ export function discoveryConfig(device: HassDevice, entity: HassEntity, opts: Ha
   if (entity.precision !== undefined) config.suggested_display_precision = entity.precision;
   if (entity.icon) config.icon = entity.icon;
   if (entity.diagnostic) config.entity_category = 'diagnostic';
-  if (entity.followsAvailability) config.availability = [{ topic: device.availabilityTopic }];
+  const availability: Array<Record<string, string>> = entity.followsAvailability ? [{ topic: device.availabilityTopic }] : [];
+  if (entity.deviceClass === 'timestamp') {
+    availability.push({ topic: device.stateTopic, value_template: `{{ 'online' if value_json.${entity.key} else 'offline' }}` });
+    config.availability_mode = 'all';
+  }
+  if (availability.length) config.availability = availability;
   config.device = {
     identifiers: [device.id],
     name: device.name,

@@ -64,6 +64,11 @@ function own<T>(record: Record<string, T>, key: string): T | undefined {
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
+/** Sets an own property, even for a key like `__proto__` (plain assignment would set the prototype). */
+function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 function thresholdsFor(kind: WindowKind, settings: ThresholdSettings): number[] {
   return settings.thresholds[kind];
 }
@@ -199,7 +204,7 @@ export function evaluate(
   for (const sample of windows) {
     if (!isTracked(sample, settings)) continue;
     const step = stepWindow(account, own(before, sample.id), sample, settings, now);
-    after[sample.id] = step.win;
+    setOwn(after, sample.id, step.win);
     decisions.push(...step.decisions);
   }
   return { state: { version: 1, accounts: { ...state.accounts, [account]: after } }, decisions };
@@ -220,6 +225,7 @@ const EngineStateSchema = z.object({
 
 /** State read back from a context store, or null when it is missing or not ours. */
 export function restoreState(value: unknown): EngineState | null {
-  const parsed = EngineStateSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
+  // The checked input itself, not zod's copy: zod rebuilds records by assignment, which
+  // would turn an own `__proto__` key (a limit id or account name) into a prototype.
+  return EngineStateSchema.safeParse(value).success ? (value as EngineState) : null;
 }

@@ -1,8 +1,13 @@
 // Human text for alerts and status: percentages, durations, clock times.
 
+/** 91.24 → 91.2: percentages and rates are reported to one decimal. */
+export function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
 /** 91.24 → "91.2"; 90 → "90". */
 export function formatPct(pct: number): string {
-  return String(Math.round(pct * 10) / 10);
+  return String(round1(pct));
 }
 
 /** 72 → "1h 12m"; 1500 → "1d 1h"; 0.4 → "0m". */

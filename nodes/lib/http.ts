@@ -50,6 +50,15 @@ export function headerValue(headers: HttpResponse['headers'], name: string): str
   return Array.isArray(v) ? v[0] : v;
 }
 
+/** The answer's body as JSON, or undefined when it is not JSON. */
+export function jsonBody(res: HttpResponse): unknown {
+  try {
+    return JSON.parse(res.body);
+  } catch {
+    return undefined;
+  }
+}
+
 export function headerValues(headers: HttpResponse['headers'], name: string): string[] {
   const v = headers[name.toLowerCase()];
   if (v === undefined) return [];

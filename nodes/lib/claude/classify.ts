@@ -1,20 +1,12 @@
 // One HTTP answer from claude.ai or api.anthropic.com → parsed JSON, or the UsageError it means.
 
-import { headerValue, type HttpResponse } from '../http';
+import { headerValue, jsonBody, type HttpResponse } from '../http';
 import { parseRetryAfter } from '../retry';
 import { UsageError } from './errors';
 
 function looksLikeHtml(res: HttpResponse): boolean {
   const type = headerValue(res.headers, 'content-type') ?? '';
   return /text\/html/i.test(type) || /^\s*<(!doctype|html|head|body)/i.test(res.body);
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The error code a JSON error body names, e.g. `account_session_invalid`; never free text. */
@@ -52,7 +44,7 @@ export function classifyResponse(res: HttpResponse, opts: ClassifyOptions): unkn
   if (looksLikeHtml(res)) {
     throw new UsageError('BLOCKED', `${service} answered with a web page instead of data (HTTP ${status}), most likely a Cloudflare block: try the curl transport, a proxy, or Claude Code mode`, { status });
   }
-  const json = parseJson(res.body);
+  const json = jsonBody(res);
   if (status === 401 || status === 403) {
     const type = errorType(json);
     throw new UsageError('SESSION_EXPIRED', `${service} refused the login (HTTP ${status}${type ? ` ${type}` : ''}): ${opts.loginHint}`, { status });

@@ -1,6 +1,7 @@
 // The built-in demo account: usage that climbs and resets like the real windows, 30× faster
 // (a 5-hour window in 10 minutes, a week in 5.6 hours), deterministic for a given name and time.
 
+import { round1 } from '../format';
 import type { UsageResponse } from './schema';
 
 export const DEMO_SPEEDUP = 30;
@@ -39,10 +40,6 @@ function position(now: number, length: number, offset: number): WindowPosition {
 function climb(progress: number): number {
   const waves = 3;
   return progress + (0.6 * Math.sin(2 * Math.PI * waves * progress)) / (2 * Math.PI * waves) * 0.9;
-}
-
-function round1(n: number): number {
-  return Math.round(n * 10) / 10;
 }
 
 function iso(ms: number): string {

@@ -1,6 +1,6 @@
 // Raw usage responses (both generations) → the spec's session / weekly / limits / extraUsage.
 
-import { minutesUntil } from '../format';
+import { minutesUntil, round1 } from '../format';
 import type { ExtraUsage, LimitKind, UsageLimit, UsageWindow } from '../types';
 import { legacyWindowSchema, type LimitEntry, type UsageResponse } from './schema';
 
@@ -78,7 +78,7 @@ function normalizeExtraUsage(raw: UsageResponse['extra_usage']): ExtraUsage | nu
   const usedCredits = (used ?? 0) / 100;
   const monthlyLimit = limit == null ? null : limit / 100;
   const fraction = raw.utilization ?? (monthlyLimit ? (usedCredits / monthlyLimit) * 100 : null);
-  const pct = fraction === null ? null : Math.round(fraction * 10) / 10;
+  const pct = fraction === null ? null : round1(fraction);
   return { enabled: raw.is_enabled ?? false, usedCredits, monthlyLimit, currency: raw.currency || 'USD', pct };
 }
 

@@ -1,5 +1,6 @@
 // How fast a window is filling, from the samples taken since it last reset.
 
+import { round1 } from '../format';
 import type { Pace, UsageSample } from '../types';
 
 const HOUR_MS = 3_600_000;
@@ -47,8 +48,4 @@ export function computePace(samples: UsageSample[], windowId: string): Pace | nu
   if (pct >= 100) exhaustsAt = last.fetchedAt;
   else if (pctPerHour > 0) exhaustsAt = new Date(t1 + ((100 - pct) / pctPerHour) * HOUR_MS).toISOString();
   return { pctPerHour: round1(pctPerHour), projectedPctAtReset, exhaustsAt };
-}
-
-function round1(n: number): number {
-  return Math.round(n * 10) / 10;
 }

@@ -2,18 +2,11 @@
 
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { headerValue, type HttpResponse } from '../../http';
+import { headerValue, jsonBody, type HttpResponse } from '../../http';
 import { parseRetryAfter } from '../../retry';
 import type { ServiceAnswer } from '../types';
 
-/** The body as JSON, or undefined when it is not JSON. */
-export function jsonBody(res: HttpResponse): unknown {
-  try {
-    return JSON.parse(res.body);
-  } catch {
-    return undefined;
-  }
-}
+export { jsonBody };
 
 export function isOk(res: HttpResponse): boolean {
   return res.status >= 200 && res.status < 300;

@@ -22,6 +22,17 @@ try {
 
 fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', root], { stdio: 'inherit' });
+// AssemblyScript → WebAssembly: the Claude Code log line scanner (see nodes/lib/code-usage/line-scanner.ts).
+execFileSync(
+  process.execPath,
+  [
+    require.resolve('assemblyscript/bin/asc.js', { paths: [root] }),
+    path.join(src, 'lib', 'code-usage', 'assembly', 'line-scanner.ts'),
+    ...['--outFile', path.join(out, 'lib', 'code-usage', 'line-scanner.wasm')],
+    ...['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'],
+  ],
+  { stdio: 'inherit' },
+);
 
 function copyTree(from, to, keep) {
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {

@@ -34,6 +34,7 @@ describe('package contents', function () {
     const icons = [...files].filter((f) => f.startsWith('dist/nodes/icons/'));
     assert.ok(icons.length >= 5, 'icons next to the node files');
     assert.ok([...files].some((f) => f.startsWith('examples/') && f.endsWith('.json')), 'examples');
+    assert.ok(files.has('dist/nodes/lib/code-usage/line-scanner.wasm'), 'the Claude Code log line scanner');
     assert.ok(![...files].some((f) => f.startsWith('test/') || f.startsWith('nodes/') || f.startsWith('.node-red/')), 'no sources, tests or user dirs');
   });
 });

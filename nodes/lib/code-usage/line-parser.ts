@@ -93,3 +93,21 @@ function utf8Content(buf: Buffer, start: number, end: number): unknown {
     return undefined;
   }
 }
+
+/** How a ChunkReader gets its read buffer and the fields of each usage line. */
+export interface LineParser {
+  /** A buffer of at least `size` bytes whose first `keep` bytes are those of `current`. */
+  grow(current: Buffer, keep: number, size: number): Buffer;
+  /** The fields of the line `buf[start, end)`, or null when it is not a JSON object. */
+  parse(buf: Buffer, start: number, end: number): LineFields | null;
+}
+
+/** The reference parser: JSON.parse of each line. */
+export const jsonLineParser: LineParser = {
+  grow(current, keep, size) {
+    const bigger = Buffer.allocUnsafe(size);
+    current.copy(bigger, 0, 0, keep);
+    return bigger;
+  },
+  parse: parseLine,
+};

@@ -13,7 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { limitLineOf, type EntryStore, type ExportedEntries } from './entries';
-import { parseLine } from './line-parser';
+import type { LineParser } from './line-parser';
+import { createLineParser } from './line-scanner';
 import type { PriceOverride } from './pricing';
 
 const NEWLINE = 0x0a;
@@ -74,7 +75,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 
 /** Reads the new bytes of files line by line into a store; one reused buffer. */
 export class ChunkReader {
-  private buf = Buffer.allocUnsafe(CHUNK);
+  private buf: Buffer;
   private sinceYield = 0;
   corruptLines = 0;
   bytesRead = 0;
@@ -83,7 +84,10 @@ export class ChunkReader {
     readonly store: EntryStore,
     /** bytes between yields to the event loop (Infinity in a worker) */
     private readonly yieldEvery = YIELD_EVERY,
-  ) {}
+    private readonly parser: LineParser = createLineParser(),
+  ) {
+    this.buf = parser.grow(Buffer.alloc(0), 0, CHUNK);
+  }
 
   /** Reads `file` from `from` up to `size`; returns the offset just past the last complete line. */
   async readFile(file: string, from: number, size: number): Promise<number> {
@@ -92,11 +96,7 @@ export class ChunkReader {
       let pos = from;
       let carry = 0; // bytes of an incomplete line at the start of buf
       while (pos < size) {
-        if (carry === this.buf.length) {
-          const bigger = Buffer.allocUnsafe(this.buf.length * 2);
-          this.buf.copy(bigger, 0, 0, carry);
-          this.buf = bigger;
-        }
+        if (carry === this.buf.length) this.buf = this.parser.grow(this.buf, carry, this.buf.length * 2);
         const n = fs.readSync(fd, this.buf, carry, Math.min(this.buf.length - carry, size - pos), pos);
         if (n <= 0) break;
         pos += n;
@@ -151,7 +151,7 @@ export class ChunkReader {
   }
 
   private readLine(chunk: Buffer, start: number, end: number): void {
-    const fields = parseLine(chunk, start, end);
+    const fields = this.parser.parse(chunk, start, end);
     if (!fields) this.corruptLines++;
     else {
       this.store.add(fields);

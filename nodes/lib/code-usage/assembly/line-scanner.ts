@@ -1,0 +1,330 @@
+// AssemblyScript, compiled to line-scanner.wasm by scripts/build.js.
+//
+// Checks one JSONL line with JSON.parse's grammar (over the latin1 text, as
+// line-parser.ts reads it) and locates the few fields a usage entry needs, without
+// building any objects: JSON.parse spends most of a first scan creating the keys,
+// strings and objects of lines whose fields are then thrown away. Duplicate keys
+// behave as in JSON.parse: the last one wins, and a later "message" (or "usage",
+// "cache_creation") replaces everything found inside an earlier one.
+//
+// scan(start, end) answers
+//   0  not a JSON object (invalid JSON, or valid JSON of another kind)
+//   1  a JSON object; the slots hold each wanted field's type, position and value
+//   2  valid so far but outside what this scanner decodes (an escape in a wanted key
+//      or string, a wanted number that is not a plain integer, very deep nesting):
+//      the caller parses the line with JSON.parse instead.
+
+// Wanted fields, in tree order so that a container's fields follow it.
+const F_TIMESTAMP = 0;
+const F_REQUEST_ID = 1;
+const F_SESSION_ID = 2;
+const F_IS_SIDECHAIN = 3;
+const F_IS_API_ERROR = 4;
+const F_MESSAGE = 5;
+const F_MESSAGE_ID = 6;
+const F_MODEL = 7;
+const F_USAGE = 8;
+const F_INPUT = 9;
+const F_OUTPUT = 10;
+const F_CACHE_WRITE = 11;
+const F_CACHE_READ = 12;
+const F_CACHE_CREATION = 13;
+const F_SPEED = 14;
+const F_CACHE_WRITE_1H = 15;
+const FIELD_COUNT = 16;
+const NOT_WANTED = -1;
+
+// Value types recorded per field (0 = absent).
+const T_STRING = 1;
+const T_NUMBER = 2;
+const T_TRUE = 3;
+const T_FALSE = 4;
+const T_NULL = 5;
+const T_OBJECT = 6;
+const T_ARRAY = 7;
+
+// Which object the scanner is in: only these have wanted keys.
+const C_OTHER = 0;
+const C_TOP = 1;
+const C_MESSAGE = 2;
+const C_USAGE = 3;
+const C_CACHE_CREATION = 4;
+
+const NOT_OBJECT = 0;
+const FOUND = 1;
+const USE_JSON_PARSE = 2;
+
+/** Per field: type (i32), start (i32), end (i32), value (f64, plain integers only). */
+const SLOTS = memory.data(FIELD_COUNT * 20, 16);
+const TYPES = SLOTS;
+const STARTS = SLOTS + FIELD_COUNT * 4;
+const ENDS = SLOTS + FIELD_COUNT * 8;
+const VALUES = SLOTS + FIELD_COUNT * 12;
+
+/** One byte per open bracket: context << 1 | 1 for an object. */
+const STACK_SIZE: usize = 4096;
+const STACK = memory.data(<i32>STACK_SIZE);
+
+/** Where the caller's line buffer starts; everything below is this module's. */
+export const DATA_BASE: usize = 65536;
+
+export function slots(): usize {
+  return SLOTS;
+}
+
+// Set by scanString: the string held an escape sequence.
+let escaped = false;
+
+@inline function byteAt(p: usize, end: usize): i32 {
+  return p < end ? <i32>load<u8>(p) : -1;
+}
+
+@inline function skipSpace(p: usize, end: usize): usize {
+  while (p < end) {
+    const c = load<u8>(p);
+    if (c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09) break;
+    p++;
+  }
+  return p;
+}
+
+@inline function isHex(c: i32): bool {
+  return (c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66);
+}
+
+/**
+ * The position of the quote that closes the string whose text starts at `p`, or 0 when
+ * the string is not valid JSON (unterminated, a control character, a bad escape).
+ * Reads 16 bytes at a time; the caller keeps 16 readable bytes past `end`.
+ */
+function scanString(p: usize, end: usize): usize {
+  escaped = false;
+  const quote = i8x16.splat(0x22);
+  const backslash = i8x16.splat(0x5c);
+  const space = i8x16.splat(0x20);
+  while (p < end) {
+    const v = v128.load(p);
+    const special = v128.or(v128.or(i8x16.eq(v, quote), i8x16.eq(v, backslash)), i8x16.lt_u(v, space));
+    const mask = i8x16.bitmask(special);
+    if (mask == 0) {
+      p += 16;
+      continue;
+    }
+    p += <usize>ctz(mask);
+    if (p >= end) return 0;
+    const c = load<u8>(p);
+    if (c == 0x22) return p;
+    if (c < 0x20) return 0;
+    // a backslash
+    escaped = true;
+    const e = byteAt(p + 1, end);
+    if (e == 0x75) {
+      if (!isHex(byteAt(p + 2, end)) || !isHex(byteAt(p + 3, end)) || !isHex(byteAt(p + 4, end)) || !isHex(byteAt(p + 5, end))) return 0;
+      p += 6;
+    } else if (e == 0x22 || e == 0x5c || e == 0x2f || e == 0x62 || e == 0x66 || e == 0x6e || e == 0x72 || e == 0x74) {
+      p += 2;
+    } else return 0;
+  }
+  return 0;
+}
+
+@inline function keyIs(p: usize, len: usize, name: string): bool {
+  if (len != <usize>name.length) return false;
+  for (let i: usize = 0; i < len; i++) if (<i32>load<u8>(p + i) != <i32>name.charCodeAt(<i32>i)) return false;
+  return true;
+}
+
+/** The wanted field named by the key `[p, p + len)` in an object of context `ctx`. */
+function fieldOf(ctx: i32, p: usize, len: usize): i32 {
+  if (ctx == C_TOP) {
+    if (keyIs(p, len, 'timestamp')) return F_TIMESTAMP;
+    if (keyIs(p, len, 'requestId')) return F_REQUEST_ID;
+    if (keyIs(p, len, 'sessionId')) return F_SESSION_ID;
+    if (keyIs(p, len, 'message')) return F_MESSAGE;
+    if (keyIs(p, len, 'isSidechain')) return F_IS_SIDECHAIN;
+    if (keyIs(p, len, 'isApiErrorMessage')) return F_IS_API_ERROR;
+  } else if (ctx == C_MESSAGE) {
+    if (keyIs(p, len, 'id')) return F_MESSAGE_ID;
+    if (keyIs(p, len, 'model')) return F_MODEL;
+    if (keyIs(p, len, 'usage')) return F_USAGE;
+  } else if (ctx == C_USAGE) {
+    if (keyIs(p, len, 'input_tokens')) return F_INPUT;
+    if (keyIs(p, len, 'output_tokens')) return F_OUTPUT;
+    if (keyIs(p, len, 'cache_creation_input_tokens')) return F_CACHE_WRITE;
+    if (keyIs(p, len, 'cache_read_input_tokens')) return F_CACHE_READ;
+    if (keyIs(p, len, 'cache_creation')) return F_CACHE_CREATION;
+    if (keyIs(p, len, 'speed')) return F_SPEED;
+  } else if (ctx == C_CACHE_CREATION) {
+    if (keyIs(p, len, 'ephemeral_1h_input_tokens')) return F_CACHE_WRITE_1H;
+  }
+  return NOT_WANTED;
+}
+
+/** The context of an object that is the value of `field`. */
+function contextOf(field: i32): i32 {
+  if (field == F_MESSAGE) return C_MESSAGE;
+  if (field == F_USAGE) return C_USAGE;
+  if (field == F_CACHE_CREATION) return C_CACHE_CREATION;
+  return C_OTHER;
+}
+
+/** Records a value of `field`; a new value of a container forgets what its earlier value held. */
+@inline function record(field: i32, type: i32, start: usize, end: usize): void {
+  store<i32>(TYPES + (<usize>field << 2), type);
+  store<i32>(STARTS + (<usize>field << 2), <i32>start);
+  store<i32>(ENDS + (<usize>field << 2), <i32>end);
+  let last = 0;
+  if (field == F_MESSAGE) last = FIELD_COUNT;
+  else if (field == F_USAGE) last = FIELD_COUNT;
+  else if (field == F_CACHE_CREATION) last = F_CACHE_WRITE_1H + 1;
+  for (let f = field + 1; f < last; f++) store<i32>(TYPES + (<usize>f << 2), 0);
+}
+
+// Parser states
+const S_VALUE = 0;
+const S_KEY = 1;
+const S_AFTER_VALUE = 2;
+
+export function scan(start: usize, end: usize): i32 {
+  for (let f = 0; f < FIELD_COUNT; f++) store<i32>(TYPES + (<usize>f << 2), 0);
+  let p = skipSpace(start, end);
+  if (byteAt(p, end) != 0x7b) return NOT_OBJECT;
+  p++;
+  let depth: usize = 1;
+  let top: i32 = (C_TOP << 1) | 1;
+  store<u8>(STACK, <u8>top);
+  let field = NOT_WANTED;
+  let state = S_KEY;
+  // an empty object
+  p = skipSpace(p, end);
+  if (byteAt(p, end) == 0x7d) {
+    p++;
+    state = S_AFTER_VALUE;
+    depth = 0;
+  }
+  for (;;) {
+    if (state == S_KEY) {
+      p = skipSpace(p, end);
+      if (byteAt(p, end) != 0x22) return NOT_OBJECT;
+      const keyStart = p + 1;
+      const close = scanString(keyStart, end);
+      if (close == 0) return NOT_OBJECT;
+      const ctx = top >> 1;
+      if (ctx != C_OTHER) {
+        if (escaped) return USE_JSON_PARSE;
+        field = fieldOf(ctx, keyStart, close - keyStart);
+      } else field = NOT_WANTED;
+      p = skipSpace(close + 1, end);
+      if (byteAt(p, end) != 0x3a) return NOT_OBJECT;
+      p++;
+      state = S_VALUE;
+      continue;
+    }
+    if (state == S_VALUE) {
+      p = skipSpace(p, end);
+      const c = byteAt(p, end);
+      if (c == 0x7b || c == 0x5b) {
+        const isObject = c == 0x7b;
+        if (field != NOT_WANTED) record(field, isObject ? T_OBJECT : T_ARRAY, p, p);
+        if (depth >= STACK_SIZE) return USE_JSON_PARSE;
+        top = isObject ? (contextOf(field) << 1) | 1 : C_OTHER << 1;
+        store<u8>(STACK + depth, <u8>top);
+        depth++;
+        p = skipSpace(p + 1, end);
+        const next = byteAt(p, end);
+        if (next == (isObject ? 0x7d : 0x5d)) {
+          p++;
+          depth--;
+          top = <i32>load<u8>(STACK + depth - 1);
+          state = S_AFTER_VALUE;
+        } else if (isObject) state = S_KEY;
+        else field = NOT_WANTED;
+        continue;
+      }
+      if (c == 0x22) {
+        const close = scanString(p + 1, end);
+        if (close == 0) return NOT_OBJECT;
+        if (field != NOT_WANTED) {
+          if (escaped) return USE_JSON_PARSE;
+          record(field, T_STRING, p + 1, close);
+        }
+        p = close + 1;
+      } else if (c == 0x2d || (c >= 0x30 && c <= 0x39)) {
+        const numStart = p;
+        let plain = true;
+        if (c == 0x2d) {
+          plain = false;
+          p++;
+        }
+        let d = byteAt(p, end);
+        if (d == 0x30) p++;
+        else if (d >= 0x31 && d <= 0x39) {
+          do p++;
+          while (byteAt(p, end) >= 0x30 && byteAt(p, end) <= 0x39);
+        } else return NOT_OBJECT;
+        if (byteAt(p, end) == 0x2e) {
+          plain = false;
+          p++;
+          d = byteAt(p, end);
+          if (d < 0x30 || d > 0x39) return NOT_OBJECT;
+          do p++;
+          while (byteAt(p, end) >= 0x30 && byteAt(p, end) <= 0x39);
+        }
+        d = byteAt(p, end);
+        if (d == 0x65 || d == 0x45) {
+          plain = false;
+          p++;
+          d = byteAt(p, end);
+          if (d == 0x2b || d == 0x2d) p++;
+          d = byteAt(p, end);
+          if (d < 0x30 || d > 0x39) return NOT_OBJECT;
+          do p++;
+          while (byteAt(p, end) >= 0x30 && byteAt(p, end) <= 0x39);
+        }
+        if (field != NOT_WANTED) {
+          if (!plain || p - numStart > 15) return USE_JSON_PARSE;
+          let value: f64 = 0;
+          for (let i = numStart; i < p; i++) value = value * 10 + <f64>(load<u8>(i) - 0x30);
+          record(field, T_NUMBER, numStart, p);
+          store<f64>(VALUES + (<usize>field << 3), value);
+        }
+      } else if (c == 0x74) {
+        if (byteAt(p + 1, end) != 0x72 || byteAt(p + 2, end) != 0x75 || byteAt(p + 3, end) != 0x65) return NOT_OBJECT;
+        if (field != NOT_WANTED) record(field, T_TRUE, p, p + 4);
+        p += 4;
+      } else if (c == 0x66) {
+        if (byteAt(p + 1, end) != 0x61 || byteAt(p + 2, end) != 0x6c || byteAt(p + 3, end) != 0x73 || byteAt(p + 4, end) != 0x65) return NOT_OBJECT;
+        if (field != NOT_WANTED) record(field, T_FALSE, p, p + 5);
+        p += 5;
+      } else if (c == 0x6e) {
+        if (byteAt(p + 1, end) != 0x75 || byteAt(p + 2, end) != 0x6c || byteAt(p + 3, end) != 0x6c) return NOT_OBJECT;
+        if (field != NOT_WANTED) record(field, T_NULL, p, p + 4);
+        p += 4;
+      } else return NOT_OBJECT;
+      state = S_AFTER_VALUE;
+      continue;
+    }
+    // S_AFTER_VALUE
+    p = skipSpace(p, end);
+    if (depth == 0) return p == end ? FOUND : NOT_OBJECT;
+    const c = byteAt(p, end);
+    if (c == 0x2c) {
+      p++;
+      if (top & 1) state = S_KEY;
+      else {
+        field = NOT_WANTED;
+        state = S_VALUE;
+      }
+    } else if (c == ((top & 1) ? 0x7d : 0x5d)) {
+      p++;
+      depth--;
+      if (depth > 0) top = <i32>load<u8>(STACK + depth - 1);
+    } else return NOT_OBJECT;
+  }
+  return NOT_OBJECT; // not reached: the loop only returns
+}
+
+/** End of this module's own data; the caller checks it lies below DATA_BASE. */
+export function heapBase(): usize {
+  return __heap_base;
+}

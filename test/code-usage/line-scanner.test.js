@@ -198,6 +198,39 @@ describe('code-usage line scanner (WebAssembly) against JSON.parse', () => {
     }
   });
 
+  it('finds the same usage lines in a buffer as the reference', () => {
+    const next = random(7);
+    const kinds = [
+      LINE,
+      '{"max_tokens":5,"note":"no usage here"}',
+      '{"text":"\\"output_tokens\\": only inside a string"}',
+      '"output_tokens":1}',
+      '{"a":1,"output_tokens":2}',
+      '{"message":{"usage":{"output_tokens":3,"input_tokens":1}},"timestamp":"t"}',
+      `${LINE.slice(0, 500)}`,
+      '',
+      '\r',
+      `${LINE}\r`,
+      `{"pad":"${'y'.repeat(40)}","message":{"id":"m","usage":{"input_tokens":1,"output_tokens":1}}}`,
+    ];
+    for (let round = 0; round < 300; round++) {
+      const lines = [];
+      const count = 1 + Math.floor(next() * 8);
+      for (let i = 0; i < count; i++) lines.push(kinds[Math.floor(next() * kinds.length)].replace('"m"', `"m${i}"`));
+      const text = lines.join('\n') + (next() < 0.5 ? '\n' : '');
+      const found = (p) => {
+        const bytes = Buffer.from(text, 'latin1');
+        const buf = p.grow(Buffer.alloc(0), 0, bytes.length + 32);
+        buf.fill(0x0a);
+        bytes.copy(buf);
+        const out = [];
+        p.readLines(buf, bytes.length, (fields) => out.push(fields));
+        return out;
+      };
+      assert.deepEqual(found(parser), found(jsonLineParser), JSON.stringify(text));
+    }
+  });
+
   it('hands very deep nesting to JSON.parse', () => {
     const deep = `{"a":${'['.repeat(5000)}${']'.repeat(5000)},"message":{"id":"a"}}`;
     assertSame(parser, deep);
@@ -213,6 +246,7 @@ describe('code-usage line scanner (WebAssembly) against JSON.parse', () => {
       '{"a":[1,-2.5e+3,true,false,null,{"b":"c\\u00e9\\n"}],"message":{"model":"m"}}',
     ];
     let valid = 0;
+    const damaged = [];
     for (let i = 0; i < 20000; i++) {
       let line = bases[i % bases.length];
       const edits = 1 + Math.floor(next() * 3);
@@ -226,8 +260,21 @@ describe('code-usage line scanner (WebAssembly) against JSON.parse', () => {
       }
       if (reference(line)) valid++;
       assertSame(parser, line);
+      damaged.push(line);
     }
     assert.ok(valid > 1000, `enough damaged lines stay valid to test both ways (${valid})`);
+    // and found among each other in one buffer
+    const bytes = Buffer.from(damaged.join('\n'), 'latin1');
+    const found = (p) => {
+      const buf = p.grow(Buffer.alloc(0), 0, bytes.length);
+      bytes.copy(buf);
+      const out = [];
+      p.readLines(buf, bytes.length, (fields) => out.push(fields));
+      return out;
+    };
+    const fast = found(parser);
+    assert.ok(fast.length > 10000);
+    assert.deepEqual(fast, found(jsonLineParser));
   });
 
   it('agrees on every line of a generated log tree, including lines longer than the read buffer', async function () {

@@ -100,7 +100,27 @@ export interface LineParser {
   grow(current: Buffer, keep: number, size: number): Buffer;
   /** The fields of the line `buf[start, end)`, or null when it is not a JSON object. */
   parse(buf: Buffer, start: number, end: number): LineFields | null;
+  /**
+   * Calls `each` with the fields of every usage line of `buf[0, length)` (complete lines;
+   * the last may lack its newline), or with null for one that is not a JSON object.
+   */
+  readLines(buf: Buffer, length: number, each: (fields: LineFields | null) => void): void;
 }
+
+const NEWLINE = 0x0a;
+/**
+ * Every line with usable token counts contains this key (usage needs output_tokens;
+ * Claude Code writes compact JSON), and it cannot match inside a JSON string, where
+ * quotes are escaped. Lines without it are skipped unparsed.
+ */
+const USAGE_KEY = Buffer.from('"output_tokens":');
+/**
+ * What the search looks for first: every usage object holds it (`input_tokens":`,
+ * `output_tokens":`, …). Buffer#indexOf jumps between occurrences of a pattern's first
+ * byte; `"` is the commonest byte of JSON and `_` a rare one, so finding this is about
+ * twice as fast as finding USAGE_KEY, the check for which then runs on one line only.
+ */
+const CANDIDATE_KEY = Buffer.from('_tokens":');
 
 /** The reference parser: JSON.parse of each line. */
 export const jsonLineParser: LineParser = {
@@ -110,4 +130,16 @@ export const jsonLineParser: LineParser = {
     return bigger;
   },
   parse: parseLine,
+  readLines(buf, length, each) {
+    const chunk = buf.subarray(0, length);
+    for (let from = 0; ; ) {
+      const hit = chunk.indexOf(CANDIDATE_KEY, from);
+      if (hit < 0) return;
+      const start = chunk.lastIndexOf(NEWLINE, hit) + 1;
+      let end = chunk.indexOf(NEWLINE, hit);
+      if (end < 0) end = chunk.length;
+      if (chunk.subarray(start, end).indexOf(USAGE_KEY) >= 0) each(parseLine(chunk, start, end));
+      from = end + 1;
+    }
+  },
 };

@@ -42,10 +42,13 @@ const PAGE = 65536;
 /** The scanner reads strings 16 bytes at a time, possibly past a line's end. */
 const PADDING = 16;
 
+const NO_LINE = -1;
+
 interface ScannerExports {
   memory: WebAssembly.Memory;
   DATA_BASE: WebAssembly.Global;
   scan(start: number, end: number): number;
+  nextUsageLine(from: number, end: number): number;
   slots(): number;
   heapBase(): number;
 }
@@ -71,6 +74,8 @@ class WasmLineParser implements LineParser {
   private starts!: Int32Array;
   private ends!: Int32Array;
   private values!: Float64Array;
+  /** start and end of the line nextUsageLine found */
+  private line!: Int32Array;
   private viewsOf: ArrayBuffer | null = null;
   /** the buffer handed out last (its bytes stay in place when memory grows) */
   private current: Buffer | null = null;
@@ -94,8 +99,31 @@ class WasmLineParser implements LineParser {
 
   parse(buf: Buffer, start: number, end: number): LineFields | null {
     const at = buf.byteOffset;
-    if (buf.buffer !== this.memory.buffer || at + end + PADDING > this.memory.buffer.byteLength) return parseLine(buf, start, end);
-    const result = this.exports.scan(at + start, at + end);
+    if (!this.owns(buf, end)) return parseLine(buf, start, end);
+    return this.fields(this.exports.scan(at + start, at + end), buf, start, end);
+  }
+
+  readLines(buf: Buffer, length: number, each: (fields: LineFields | null) => void): void {
+    if (!this.owns(buf, length)) return jsonLineParser.readLines(buf, length, each);
+    const at = buf.byteOffset;
+    const end = at + length;
+    for (let from = at; ; ) {
+      const result = this.exports.nextUsageLine(from, end);
+      if (result === NO_LINE) return;
+      if (this.viewsOf !== this.memory.buffer) this.refreshViews();
+      const lineEnd = this.line[1];
+      each(this.fields(result, buf, this.line[0] - at, lineEnd - at));
+      from = lineEnd + 1;
+    }
+  }
+
+  /** Whether `buf[0, length)` lies in this scanner's memory with room for its 16-byte reads. */
+  private owns(buf: Buffer, length: number): boolean {
+    return buf.buffer === this.memory.buffer && buf.byteOffset >= this.base && buf.byteOffset + length + PADDING <= this.memory.buffer.byteLength;
+  }
+
+  /** The fields of the line `buf[start, end)` that scan() answered `result` for. */
+  private fields(result: number, buf: Buffer, start: number, end: number): LineFields | null {
     if (result === NOT_OBJECT) return null;
     if (result !== FOUND) return parseLine(buf, start, end);
     if (this.viewsOf !== this.memory.buffer) this.refreshViews();
@@ -156,6 +184,7 @@ class WasmLineParser implements LineParser {
     this.starts = new Int32Array(buffer, slots + FIELD_COUNT * 4, FIELD_COUNT);
     this.ends = new Int32Array(buffer, slots + FIELD_COUNT * 8, FIELD_COUNT);
     this.values = new Float64Array(buffer, slots + FIELD_COUNT * 12, FIELD_COUNT);
+    this.line = new Int32Array(buffer, slots + FIELD_COUNT * 20, 2);
     this.viewsOf = buffer;
   }
 }

@@ -13,24 +13,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { limitLineOf, type EntryStore, type ExportedEntries } from './entries';
-import type { LineParser } from './line-parser';
+import type { LineFields, LineParser } from './line-parser';
 import { createLineParser } from './line-scanner';
 import type { PriceOverride } from './pricing';
 
 const NEWLINE = 0x0a;
-/**
- * Every line with usable token counts contains this key (usage needs output_tokens;
- * Claude Code writes compact JSON), and it cannot match inside a JSON string, where
- * quotes are escaped. Lines without it are skipped unparsed.
- */
-const USAGE_KEY = Buffer.from('"output_tokens":');
-/**
- * What the scan looks for first: every usage object holds it (`input_tokens":`,
- * `output_tokens":`, …). Buffer#indexOf jumps between occurrences of a pattern's first
- * byte; `"` is the commonest byte of JSON and `_` a rare one, so finding this is about
- * twice as fast as finding USAGE_KEY, the check for which then runs on one line only.
- */
-const CANDIDATE_KEY = Buffer.from('_tokens":');
 const CHUNK = 1 << 20;
 /** Bytes processed between yields to the event loop. */
 const YIELD_EVERY = 8 << 20;
@@ -107,7 +94,7 @@ export class ChunkReader {
           carry = len;
           continue;
         }
-        this.readLines(this.buf.subarray(0, lastNewline + 1));
+        this.readLines(this.buf, lastNewline + 1);
         carry = len - lastNewline - 1;
         this.buf.copy(this.buf, 0, lastNewline + 1, len);
         this.sinceYield += n;
@@ -118,7 +105,7 @@ export class ChunkReader {
       }
       // A last line without its newline is taken only when it is complete JSON.
       if (carry > 0 && this.isCompleteJson(carry)) {
-        this.readLines(this.buf.subarray(0, carry));
+        this.readLines(this.buf, carry);
         carry = 0;
       }
       return pos - carry;
@@ -136,29 +123,19 @@ export class ChunkReader {
     }
   }
 
-  /** Parses the usage lines of `chunk` (complete lines only). */
-  private readLines(chunk: Buffer): void {
-    let from = 0;
-    for (;;) {
-      const hit = chunk.indexOf(CANDIDATE_KEY, from);
-      if (hit < 0) return;
-      const start = chunk.lastIndexOf(NEWLINE, hit) + 1;
-      let end = chunk.indexOf(NEWLINE, hit);
-      if (end < 0) end = chunk.length;
-      if (chunk.subarray(start, end).indexOf(USAGE_KEY) >= 0) this.readLine(chunk, start, end);
-      from = end + 1;
-    }
+  /** Adds the usage lines of `buf[0, length)` to the store. */
+  private readLines(buf: Buffer, length: number): void {
+    this.parser.readLines(buf, length, this.addLine);
   }
 
-  private readLine(chunk: Buffer, start: number, end: number): void {
-    const fields = this.parser.parse(chunk, start, end);
+  private readonly addLine = (fields: LineFields | null): void => {
     if (!fields) this.corruptLines++;
     else {
       this.store.add(fields);
       const limit = limitLineOf(fields);
       if (limit) this.store.limitLines.push(limit);
     }
-  }
+  };
 }
 
 export class LogReader {

@@ -54,12 +54,17 @@ const NOT_OBJECT = 0;
 const FOUND = 1;
 const USE_JSON_PARSE = 2;
 
-/** Per field: type (i32), start (i32), end (i32), value (f64, plain integers only). */
-const SLOTS = memory.data(FIELD_COUNT * 20, 16);
+/**
+ * Per field: type (i32), start (i32), end (i32), value (f64, plain integers only); then
+ * the start and end (i32) of the line nextUsageLine found.
+ */
+const SLOTS = memory.data(FIELD_COUNT * 20 + 8, 16);
 const TYPES = SLOTS;
 const STARTS = SLOTS + FIELD_COUNT * 4;
 const ENDS = SLOTS + FIELD_COUNT * 8;
 const VALUES = SLOTS + FIELD_COUNT * 12;
+const LINE_START = SLOTS + FIELD_COUNT * 20;
+const LINE_END = LINE_START + 4;
 
 /** One byte per open bracket: context << 1 | 1 for an object. */
 const STACK_SIZE: usize = 4096;
@@ -322,6 +327,90 @@ export function scan(start: usize, end: usize): i32 {
     } else return NOT_OBJECT;
   }
   return NOT_OBJECT; // not reached: the loop only returns
+}
+
+// Finding usage lines. Every line with usable token counts holds `"output_tokens":`
+// (usage needs output_tokens; Claude Code writes compact JSON), which cannot occur
+// inside a JSON string, where quotes are escaped. The search looks for `_tokens":`
+// (every usage key ends so; `_` is a rare byte) and checks that line for the full key.
+const TOKENS_KEY_HEAD: u64 = 0x22736e656b6f745f; // `_tokens"` little-endian; then `:`
+const OUTPUT_KEY_HEAD: u64 = 0x5f74757074756f22; // `"output_` little-endian
+
+const NO_LINE = -1;
+
+/** The first `_tokens":` at or after `p` that ends before `end`, or `end`. */
+function findTokensKey(p: usize, end: usize): usize {
+  const first = i8x16.splat(0x5f);
+  const last = i8x16.splat(0x3a);
+  while (p + 9 <= end) {
+    let mask = i8x16.bitmask(v128.and(i8x16.eq(v128.load(p), first), i8x16.eq(v128.load(p + 8), last)));
+    while (mask != 0) {
+      const i = p + <usize>ctz(mask);
+      if (i + 9 > end) return end;
+      if (load<u64>(i) == TOKENS_KEY_HEAD) return i;
+      mask &= mask - 1;
+    }
+    p += 16;
+  }
+  return end;
+}
+
+/** The position after the last newline in [from, p), or `from`. */
+function lineStartBefore(p: usize, from: usize): usize {
+  const newline = i8x16.splat(0x0a);
+  while (p >= from + 16) {
+    p -= 16;
+    const mask = i8x16.bitmask(i8x16.eq(v128.load(p), newline));
+    if (mask != 0) return p + 32 - <usize>clz(mask);
+  }
+  while (p > from) {
+    p--;
+    if (load<u8>(p) == 0x0a) return p + 1;
+  }
+  return from;
+}
+
+/** The position of the first newline in [p, end), or `end`. */
+function lineEndAfter(p: usize, end: usize): usize {
+  const newline = i8x16.splat(0x0a);
+  while (p < end) {
+    const mask = i8x16.bitmask(i8x16.eq(v128.load(p), newline));
+    if (mask != 0) {
+      const i = p + <usize>ctz(mask);
+      return i < end ? i : end;
+    }
+    p += 16;
+  }
+  return end;
+}
+
+/** Whether [p, end) holds `"output_tokens":`. */
+function hasOutputTokensKey(p: usize, end: usize): bool {
+  for (let i = findTokensKey(p + 7, end); i < end; i = findTokensKey(i + 1, end)) {
+    if (load<u64>(i - 7) == OUTPUT_KEY_HEAD) return true;
+  }
+  return false;
+}
+
+/**
+ * Finds the next usage line in [from, end) (complete lines, the last one may lack its
+ * newline), records its bounds and scans it: answers scan()'s result, or -1 when there
+ * is no usage line left.
+ */
+export function nextUsageLine(from: usize, end: usize): i32 {
+  for (let p = from; ; ) {
+    const key = findTokensKey(p, end);
+    if (key >= end) return NO_LINE;
+    const start = lineStartBefore(key, from);
+    const lineEnd = lineEndAfter(key, end);
+    if (hasOutputTokensKey(start, lineEnd)) {
+      store<i32>(LINE_START, <i32>start);
+      store<i32>(LINE_END, <i32>lineEnd);
+      return scan(start, lineEnd);
+    }
+    p = lineEnd + 1;
+  }
+  return NO_LINE; // not reached
 }
 
 /** End of this module's own data; the caller checks it lies below DATA_BASE. */

@@ -21,8 +21,13 @@ const NEWLINE = 0x0a;
 const CHUNK = 1 << 20;
 /** Bytes processed between yields to the event loop. */
 const YIELD_EVERY = 8 << 20;
-/** A scan with this much to read uses a worker thread too. */
-const PARALLEL_MIN_BYTES = 48 << 20;
+/**
+ * A scan with this much to read uses a worker thread too. Below it the worker's start
+ * (about 50 ms before it reads) and the merge cost more than they save (measured with
+ * bench/code-usage-scan.js: 64 and 120 MiB trees are faster on one thread, 200 MiB
+ * slightly faster on two, 1 GiB 30 % faster).
+ */
+const PARALLEL_MIN_BYTES = 160 << 20;
 
 interface FileState {
   ino: number;

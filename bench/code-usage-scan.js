@@ -1,13 +1,15 @@
 'use strict';
 // One first scan of a Claude Code log tree with the claude-code-usage reader, as a
 // separate process (so its wall time and peak RSS compare with ccusage's), then N idle
-// rescans. Prints JSON. Usage: node bench/code-usage-scan.js <claude-dir> [idleRescans]
+// rescans. Prints JSON; with idle rescans also every block's start, tokens and cost (to
+// check agreement with ccusage). Usage: node bench/code-usage-scan.js <claude-dir> [idleRescans]
 const path = require('node:path');
 const lib = (p) => require(path.join(__dirname, '..', 'dist', 'nodes', 'lib', 'code-usage', p));
 const { Pricer } = lib('pricing');
 const { EntryStore } = lib('entries');
 const { LogReader } = lib('reader');
 const { buildReport } = lib('report');
+const { buildBlocks } = lib('blocks');
 
 (async () => {
   const dir = process.argv[2];
@@ -25,5 +27,6 @@ const { buildReport } = lib('report');
     if (stats.changed) throw new Error('idle rescan found changes');
     idleMs.push(performance.now() - t);
   }
-  console.log(JSON.stringify({ firstMs, idleMs, entries: store.size, blocks: report.blocks.length }));
+  const all = idle > 0 ? buildBlocks(store.sorted(), Date.now()).map((b) => [b.startTime, b.totalTokens, b.costUSD]) : undefined;
+  console.log(JSON.stringify({ firstMs, idleMs, entries: store.size, blocks: report.blocks.length, all }));
 })();

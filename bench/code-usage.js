@@ -1,7 +1,8 @@
 'use strict';
 // Side-by-side benchmark: claude-code-usage's reader vs ccusage 20 (`blocks --json --offline`)
 // on trees from the shared generator. Prints wall time and peak RSS of each (as separate
-// processes, measured with /usr/bin/time when present) and the ratio, then idle rescans.
+// processes, measured with /usr/bin/time when present) and the ratio, then idle rescans,
+// and checks that both found the same blocks.
 //   npm run bench:code-usage -- [--size 200,1024] [--runs 5]
 const fs = require('node:fs');
 const path = require('node:path');
@@ -28,6 +29,15 @@ function timed(cmd, args, env) {
   return { ms: secs * 1000, rssMB: kb / 1024, stdout: r.stdout };
 }
 
+/** Whether our blocks match ccusage's: same starts and tokens, cost within 0.01 %. */
+function agreement(ours, theirs) {
+  const blocks = theirs.filter((b) => !b.isGap);
+  const same = blocks.length === ours.length && blocks.every((b, i) => b.startTime === ours[i][0] && b.totalTokens === ours[i][1]);
+  if (!same) return `DIFFERENT from ccusage (${ours.length} blocks vs ${blocks.length})`;
+  const worst = Math.max(0, ...blocks.map((b, i) => Math.abs(ours[i][2] - b.costUSD) / (b.costUSD || 1)));
+  return `same ${blocks.length} blocks and token counts as ccusage, largest cost difference ${(worst * 100).toExponential(1)} %`;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (xs) => `min ${Math.min(...xs).toFixed(0)} / median ${median(xs).toFixed(0)}`;
 
@@ -43,7 +53,7 @@ for (const size of sizes) {
     ours.push(timed(process.execPath, [path.join(__dirname, 'code-usage-scan.js'), dir]));
     theirs.push(timed(CCUSAGE, ['blocks', '--json', '--offline'], { CLAUDE_CONFIG_DIR: dir }));
   }
-  const idle = JSON.parse(timed(process.execPath, [path.join(__dirname, 'code-usage-scan.js'), dir, '50']).stdout).idleMs;
+  const { idleMs: idle, all } = JSON.parse(timed(process.execPath, [path.join(__dirname, 'code-usage-scan.js'), dir, '50']).stdout);
   const ow = ours.map((r) => r.ms);
   const tw = theirs.map((r) => r.ms);
   console.log(`\n${size} MiB, ${runs} runs each (wall ms, whole process):`);
@@ -53,4 +63,5 @@ for (const size of sizes) {
   const inProcess = ours.map((r) => JSON.parse(r.stdout).firstMs);
   console.log(`  first scan inside the process (what a running Node-RED pays): ${fmt(inProcess)} ms`);
   console.log(`  idle rescan (nothing new, in process): ${fmt(idle)} ms over ${idle.length} rescans`);
+  console.log(`  results: ${agreement(all, JSON.parse(theirs[0].stdout).blocks)}`);
 }

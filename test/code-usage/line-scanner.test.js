@@ -80,6 +80,10 @@ describe('code-usage line scanner (WebAssembly) against JSON.parse', () => {
       LINE.replace('"isSidechain":false', '"isSidechain":true'),
       LINE.replace('"output_tokens":56', '"output_tokens":56,"speed":"fast"'),
       LINE.replace('"output_tokens":56', '"output_tokens":56,"speed":"slow"'),
+      // a field next to a container survives the container's contents being replaced
+      '{"message":{"usage":{"input_tokens":1,"output_tokens":2,"speed":"fast","cache_creation":{}}}}',
+      '{"message":{"usage":{"input_tokens":1,"output_tokens":2,"speed":"fast","cache_creation":null,"cache_creation":[1]}}}',
+      '{"message":{"model":"m","usage":{"input_tokens":1,"output_tokens":2}},"timestamp":"t","message":{"id":"x"}}',
       // the last of duplicate keys wins, and a later container replaces an earlier one's contents
       `{"message":{"id":"a","usage":${USAGE}},"message":{"id":"b"},"timestamp":"t"}`,
       `{"message":{"id":"a","usage":${USAGE}},"message":null}`,
@@ -231,6 +235,26 @@ describe('code-usage line scanner (WebAssembly) against JSON.parse', () => {
     }
   });
 
+  it('answers as the reference for positions outside the buffer it is given', () => {
+    const text = Buffer.from(LINE);
+    const buf = parser.grow(Buffer.alloc(0), 0, text.length + 64);
+    text.copy(buf);
+    const view = buf.subarray(0, 5);
+    for (const [b, start, end] of [
+      [buf, -1, text.length],
+      [view, 0, text.length],
+      [buf, 10, 5],
+    ]) {
+      assert.deepEqual(parser.parse(b, start, end), parseLine(b, start, end));
+    }
+    const found = (p) => {
+      const out = [];
+      p.readLines(view, text.length, (fields) => out.push(fields));
+      return out;
+    };
+    assert.deepEqual(found(parser), found(jsonLineParser));
+  });
+
   it('hands very deep nesting to JSON.parse', () => {
     const deep = `{"a":${'['.repeat(5000)}${']'.repeat(5000)},"message":{"id":"a"}}`;
     assertSame(parser, deep);
@@ -275,6 +299,53 @@ describe('code-usage line scanner (WebAssembly) against JSON.parse', () => {
     const fast = found(parser);
     assert.ok(fast.length > 10000);
     assert.deepEqual(fast, found(jsonLineParser));
+  });
+
+  it('agrees on 20,000 random objects with the wanted keys in any order, repeated, of any type', () => {
+    const next = random(42);
+    const pick = (list) => list[Math.floor(next() * list.length)];
+    const WANTED = {
+      top: { timestamp: 'string', requestId: 'string', sessionId: 'string', isSidechain: 'literal', isApiErrorMessage: 'literal', message: 'message' },
+      message: { id: 'string', model: 'string', usage: 'usage', content: 'other' },
+      usage: { input_tokens: 'number', output_tokens: 'number', cache_creation_input_tokens: 'number', cache_read_input_tokens: 'number', cache_creation: 'cache', speed: 'string' },
+      cache: { ephemeral_1h_input_tokens: 'number', ephemeral_5m_input_tokens: 'number' },
+      other: { a: 'number', usage: 'usage', message: 'message', output_tokens: 'number' },
+    };
+    const space = () => (next() < 0.9 ? '' : pick([' ', '\t', '\r\n ']));
+    const scalar = {
+      string: () => pick(['"fast"', '"claude-opus-4-7"', '"<synthetic>"', '"2026-11-14T10:23:23.323Z"', '"x\\"y"', '"\xe9\xff"', '""']),
+      number: () => pick(['0', '7', '123456', '2147483648', '999999999999999', '1234567890123456', '-3', '-0', '1.5', '2e3']),
+      literal: () => pick(['true', 'false', 'null']),
+    };
+    const value = (kind, depth) => {
+      if (next() < 0.15 || depth > 4) kind = pick(['string', 'number', 'literal', 'other']);
+      if (scalar[kind]) return scalar[kind]();
+      if (next() < 0.1) return `[${object(kind, depth + 1)}]`;
+      return object(kind, depth + 1);
+    };
+    function object(context, depth) {
+      const keys = Object.keys(WANTED[context] ?? WANTED.other);
+      const members = [];
+      for (let n = Math.floor(next() * (keys.length + 3)); n > 0; n--) {
+        const key = pick(keys);
+        members.push(`${space()}"${key}"${space()}:${space()}${value((WANTED[context] ?? WANTED.other)[key], depth)}`);
+      }
+      // mostly with what makes a usable line, somewhere among the rest
+      const usual = { top: '"message"', message: '"usage"', usage: '"input_tokens":1,"output_tokens"' }[context];
+      if (usual && next() < 0.8) members.splice(Math.floor(next() * (members.length + 1)), 0, `${usual}:${value(context === 'usage' ? 'number' : context === 'top' ? 'message' : 'usage', depth)}`);
+      return `{${members.join(',')}}`;
+    }
+    let withUsage = 0;
+    for (let i = 0; i < 20000; i++) {
+      let line = object('top', 0);
+      if (next() < 0.3) {
+        const at = Math.floor(next() * line.length);
+        line = line.slice(0, at) + pick(['', '"', ',', '}', '\\', '1']) + line.slice(at + 1);
+      }
+      if (reference(line)?.usage) withUsage++;
+      assertSame(parser, line);
+    }
+    assert.ok(withUsage > 5000, `enough lines with usage (${withUsage})`);
   });
 
   it('agrees on every line of a generated log tree, including lines longer than the read buffer', async function () {

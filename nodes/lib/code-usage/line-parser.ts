@@ -96,7 +96,10 @@ function utf8Content(buf: Buffer, start: number, end: number): unknown {
 
 /** How a ChunkReader gets its read buffer and the fields of each usage line. */
 export interface LineParser {
-  /** A buffer of at least `size` bytes whose first `keep` bytes are those of `current`. */
+  /**
+   * A buffer of at least `size` bytes whose first `keep` bytes are those of `current`.
+   * It may reuse `current`'s memory: use only the buffer it returns afterwards.
+   */
   grow(current: Buffer, keep: number, size: number): Buffer;
   /** The fields of the line `buf[start, end)`, or null when it is not a JSON object. */
   parse(buf: Buffer, start: number, end: number): LineFields | null;

@@ -23,8 +23,8 @@ const F_INPUT = 9;
 const F_OUTPUT = 10;
 const F_CACHE_WRITE = 11;
 const F_CACHE_READ = 12;
-const F_CACHE_CREATION = 13;
-const F_SPEED = 14;
+const F_SPEED = 13;
+const F_CACHE_CREATION = 14;
 const F_CACHE_WRITE_1H = 15;
 const FIELD_COUNT = 16;
 
@@ -39,8 +39,13 @@ const NOT_OBJECT = 0;
 const FOUND = 1;
 
 const PAGE = 65536;
-/** The scanner reads strings 16 bytes at a time, possibly past a line's end. */
+/**
+ * The scanner reads 16 bytes at a time and so up to 15 bytes past the end it is given
+ * (finding a string's end, a line's end, or the second half of `_tokens":`).
+ */
 const PADDING = 16;
+/** Positions cross into the module as i32. */
+const MAX_POSITION = 2 ** 31 - 1;
 
 const NO_LINE = -1;
 
@@ -99,12 +104,12 @@ class WasmLineParser implements LineParser {
 
   parse(buf: Buffer, start: number, end: number): LineFields | null {
     const at = buf.byteOffset;
-    if (!this.owns(buf, end)) return parseLine(buf, start, end);
+    if (!(start >= 0 && start <= end && end <= buf.length) || !this.owns(buf, end)) return parseLine(buf, start, end);
     return this.fields(this.exports.scan(at + start, at + end), buf, start, end);
   }
 
   readLines(buf: Buffer, length: number, each: (fields: LineFields | null) => void): void {
-    if (!this.owns(buf, length)) return jsonLineParser.readLines(buf, length, each);
+    if (!(length >= 0 && length <= buf.length) || !this.owns(buf, length)) return jsonLineParser.readLines(buf, length, each);
     const at = buf.byteOffset;
     const end = at + length;
     for (let from = at; ; ) {
@@ -119,7 +124,8 @@ class WasmLineParser implements LineParser {
 
   /** Whether `buf[0, length)` lies in this scanner's memory with room for its 16-byte reads. */
   private owns(buf: Buffer, length: number): boolean {
-    return buf.buffer === this.memory.buffer && buf.byteOffset >= this.base && buf.byteOffset + length + PADDING <= this.memory.buffer.byteLength;
+    const end = buf.byteOffset + length + PADDING;
+    return buf.buffer === this.memory.buffer && buf.byteOffset >= this.base && end <= this.memory.buffer.byteLength && end <= MAX_POSITION;
   }
 
   /** The fields of the line `buf[start, end)` that scan() answered `result` for. */
@@ -135,6 +141,7 @@ class WasmLineParser implements LineParser {
       isSidechain: types[F_IS_SIDECHAIN] === T_TRUE,
       isApiErrorMessage: types[F_IS_API_ERROR] === T_TRUE,
     };
+    // an array passes JSON.parse's `typeof message === 'object'` check too (with no fields)
     if (types[F_MESSAGE] === T_OBJECT || types[F_MESSAGE] === T_ARRAY) {
       const id = types[F_MESSAGE_ID];
       out.messageId = id === T_ABSENT ? undefined : id === T_STRING ? this.string(buf, F_MESSAGE_ID) : null;

@@ -10,11 +10,12 @@
 // scan(start, end) answers
 //   0  not a JSON object (invalid JSON, or valid JSON of another kind)
 //   1  a JSON object; the slots hold each wanted field's type, position and value
-//   2  valid so far but outside what this scanner decodes (an escape in a wanted key
-//      or string, a wanted number that is not a plain integer, very deep nesting):
-//      the caller parses the line with JSON.parse instead.
+//   2  valid so far but outside what this scanner decodes (an escaped key in an object
+//      that has wanted keys, an escape in a wanted string, a wanted number that is not
+//      a plain integer, very deep nesting): the caller parses the line with JSON.parse.
 
-// Wanted fields, in tree order so that a container's fields follow it.
+// Wanted fields, numbered so that a container's own fields come right after it and
+// nothing else does (record() clears them when the container is seen again).
 const F_TIMESTAMP = 0;
 const F_REQUEST_ID = 1;
 const F_SESSION_ID = 2;
@@ -28,8 +29,8 @@ const F_INPUT = 9;
 const F_OUTPUT = 10;
 const F_CACHE_WRITE = 11;
 const F_CACHE_READ = 12;
-const F_CACHE_CREATION = 13;
-const F_SPEED = 14;
+const F_SPEED = 13;
+const F_CACHE_CREATION = 14;
 const F_CACHE_WRITE_1H = 15;
 const FIELD_COUNT = 16;
 const NOT_WANTED = -1;

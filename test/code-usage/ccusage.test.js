@@ -10,9 +10,9 @@ const { execFileSync } = require('node:child_process');
 const { lib, root } = require('../support/node-red');
 
 const { Pricer } = lib('code-usage/pricing');
-const { EntryStore } = lib('code-usage/entries');
+const { EntryStore, sortEntries } = lib('code-usage/entries');
 const { LogReader } = lib('code-usage/reader');
-const { buildBlocks, sortEntries } = lib('code-usage/blocks');
+const { buildBlocks } = lib('code-usage/blocks');
 
 const GENERATOR = '/work/shared/tools/gen-claude-logs.js';
 const CCUSAGE = path.join(root, 'node_modules', '.bin', 'ccusage');

@@ -8,9 +8,9 @@ const path = require('node:path');
 const { lib, root } = require('../support/node-red');
 
 const { Pricer, requestCost, PRICES } = lib('code-usage/pricing');
-const { EntryStore, limitLineOf } = lib('code-usage/entries');
+const { EntryStore, limitLineOf, sortEntries } = lib('code-usage/entries');
 const { LogReader, projectRoots, readInWorker } = lib('code-usage/reader');
-const { buildBlocks, sortEntries } = lib('code-usage/blocks');
+const { buildBlocks } = lib('code-usage/blocks');
 const { buildReport, billingPeriod } = lib('code-usage/report');
 const { parseLine } = lib('code-usage/line-parser');
 
@@ -230,9 +230,8 @@ describe('code-usage reader and de-duplication (fixture tree)', () => {
 
 describe('code-usage blocks and report', () => {
   it('sorts entries by time, keeping the given order for equal times', () => {
-    const { sortByTime } = lib('code-usage/entries');
     const given = [5, 3, 5, 1, 3, 5].map((t, i) => ({ t, i }));
-    assert.deepEqual(sortByTime(given, given.length).map((e) => e.i), [3, 1, 4, 0, 2, 5]);
+    assert.deepEqual(sortEntries(given).map((e) => e.i), [3, 1, 4, 0, 2, 5]);
   });
   const entry = (iso, output = 100, costUSD = 1) => ({ t: Date.parse(iso), model: 'm', input: 0, output, cacheWrite: 0, cacheWrite1h: 0, cacheRead: 0, costUSD, sidechain: false });
   it('starts blocks at the UTC hour floor and splits after 5 hours from the start or a 5-hour gap', () => {

@@ -50,11 +50,6 @@ export interface UsageLimitHint {
   resetsAt: string | null;
 }
 
-/** Entries sorted by time (stable for equal times). */
-export function sortEntries(entries: Iterable<UsageEntry>): UsageEntry[] {
-  return Array.from(entries).sort((a, b) => a.t - b.t);
-}
-
 function floorToHour(t: number): number {
   return Math.floor(t / HOUR_MS) * HOUR_MS;
 }

@@ -3,6 +3,7 @@
 // separate process (so its wall time and peak RSS compare with ccusage's), then N idle
 // rescans. Prints JSON; with idle rescans also every block's start, tokens and cost (to
 // check agreement with ccusage). Usage: node bench/code-usage-scan.js <claude-dir> [idleRescans]
+// PARALLEL_MIN_MB=n sets when the first scan uses a worker thread (0: always, Infinity: never).
 const path = require('node:path');
 const lib = (p) => require(path.join(__dirname, '..', 'dist', 'nodes', 'lib', 'code-usage', p));
 const { Pricer } = lib('pricing');
@@ -16,7 +17,8 @@ const { buildBlocks } = lib('blocks');
   const idle = Number(process.argv[3] || 0);
   const t0 = performance.now();
   const store = new EntryStore(new Pricer());
-  const reader = new LogReader([path.join(dir, 'projects')], store);
+  const parallelMinMB = process.env.PARALLEL_MIN_MB;
+  const reader = new LogReader([path.join(dir, 'projects')], store, parallelMinMB ? Number(parallelMinMB) * 2 ** 20 : undefined);
   await reader.scan();
   const report = buildReport(store, { host: 'bench', billingDay: 1, timeZone: 'UTC', monthlySessions: 50 }, Date.now());
   const firstMs = performance.now() - t0;

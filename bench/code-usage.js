@@ -29,12 +29,15 @@ function timed(cmd, args, env) {
   return { ms: secs * 1000, rssMB: kb / 1024, stdout: r.stdout };
 }
 
-/** Whether our blocks match ccusage's: same starts and tokens, cost within 0.01 %. */
+/** Whether our blocks match ccusage's: same starts and token counts, cost within 0.01 %. */
 function agreement(ours, theirs) {
   const blocks = theirs.filter((b) => !b.isGap);
   const same = blocks.length === ours.length && blocks.every((b, i) => b.startTime === ours[i][0] && b.totalTokens === ours[i][1]);
-  if (!same) return `DIFFERENT from ccusage (${ours.length} blocks vs ${blocks.length})`;
-  const worst = Math.max(0, ...blocks.map((b, i) => Math.abs(ours[i][2] - b.costUSD) / (b.costUSD || 1)));
+  const worst = same ? Math.max(0, ...blocks.map((b, i) => Math.abs(ours[i][2] - b.costUSD) / (b.costUSD || 1))) : Infinity;
+  if (!same || worst > 1e-4) {
+    process.exitCode = 1;
+    return `DIFFERENT from ccusage (${ours.length} blocks vs ${blocks.length}, largest cost difference ${(worst * 100).toExponential(1)} %)`;
+  }
   return `same ${blocks.length} blocks and token counts as ccusage, largest cost difference ${(worst * 100).toExponential(1)} %`;
 }
 

@@ -5,6 +5,7 @@ import { BlockAlerts } from './lib/code-usage/alerts';
 import { readConfig, type CodeUsageConfig } from './lib/code-usage/config';
 import { EntryStore } from './lib/code-usage/entries';
 import { Pricer } from './lib/code-usage/pricing';
+import { lineScannerProblem } from './lib/code-usage/line-scanner';
 import { LogReader, projectRoots } from './lib/code-usage/reader';
 import { buildReport, type CodeUsagePayload } from './lib/code-usage/report';
 import { whenFlowsStarted } from './lib/lifecycle';
@@ -38,6 +39,8 @@ export = function (RED: NodeAPI) {
     const pricer = new Pricer(config.prices);
     const store = new EntryStore(pricer);
     const reader = new LogReader(projectRoots(config.configDir), store);
+    const slowReason = lineScannerProblem();
+    if (slowReason) node.log(`reading logs with JSON.parse, more slowly: the WebAssembly line scanner cannot run here (${slowReason})`);
     const alerts = new BlockAlerts(config);
     const warnedModels = new Set<string>();
     let lastActiveId: string | null | undefined;

@@ -1,7 +1,8 @@
 'use strict';
-// Compiles nodes/**/*.ts to dist/nodes and copies what Node-RED loads beside each
-// node's .js: its editor .html, its locale files, and the icons folder (Node-RED
-// looks for icons next to the node file, not at the package root).
+// Compiles nodes/**/*.ts to dist/nodes and the Claude Code log line scanner
+// (AssemblyScript) to dist/nodes/lib/code-usage/line-scanner.wasm, and copies what
+// Node-RED loads beside each node's .js: its editor .html, its locale files, and the
+// icons folder (Node-RED looks for icons next to the node file, not at the package root).
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
@@ -10,13 +11,19 @@ const root = path.resolve(__dirname, '..');
 const src = path.join(root, 'nodes');
 const out = path.join(root, 'dist', 'nodes');
 
-let tsc;
-try {
-  tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
-} catch {
-  // Installed as a dependency without dev tools: a published package ships dist/.
-  if (fs.existsSync(out)) process.exit(0);
-  console.error('build: typescript is not installed and dist/ is missing');
+const resolve = (id) => {
+  try {
+    return require.resolve(id, { paths: [root] });
+  } catch {
+    return null;
+  }
+};
+const tsc = resolve('typescript/bin/tsc');
+const asc = resolve('assemblyscript/bin/asc.js');
+// Installed as a dependency without dev tools: a published package ships dist/.
+if (!tsc && !asc && fs.existsSync(out)) process.exit(0);
+if (!tsc || !asc) {
+  console.error('build: typescript and assemblyscript (dev dependencies) are needed: run npm install');
   process.exit(1);
 }
 
@@ -26,7 +33,7 @@ execFileSync(process.execPath, [tsc, '-p', root], { stdio: 'inherit' });
 execFileSync(
   process.execPath,
   [
-    require.resolve('assemblyscript/bin/asc.js', { paths: [root] }),
+    asc,
     path.join(src, 'lib', 'code-usage', 'assembly', 'line-scanner.ts'),
     ...['--outFile', path.join(out, 'lib', 'code-usage', 'line-scanner.wasm')],
     ...['-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd'],

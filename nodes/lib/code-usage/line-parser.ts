@@ -98,10 +98,11 @@ function utf8Content(buf: Buffer, start: number, end: number): unknown {
 export interface LineParser {
   /**
    * A buffer of at least `size` bytes whose first `keep` bytes are those of `current`.
-   * It may reuse `current`'s memory: use only the buffer it returns afterwards.
+   * It may reuse `current`'s memory (the scanner keeps one buffer per parser): use only
+   * the buffer it returns afterwards.
    */
   grow(current: Buffer, keep: number, size: number): Buffer;
-  /** The fields of the line `buf[start, end)`, or null when it is not a JSON object. */
+  /** The fields of the one line `buf[start, end)`, or null when it is not a JSON object (readers use readLines). */
   parse(buf: Buffer, start: number, end: number): LineFields | null;
   /**
    * Calls `each` with the fields of every usage line of `buf[0, length)` (complete lines;

@@ -1,15 +1,16 @@
-// The fast LineParser: line-scanner.wasm (built from assembly/line-scanner.ts) checks
-// each line with JSON.parse's grammar and finds the wanted fields in place, so only
-// those few strings are ever created. Lines it does not decode itself (escapes in
-// wanted strings, unusual numbers, API error lines whose text is needed) go to
-// parseLine, and so does everything when WebAssembly is unavailable (node --jitless).
-// The read buffer lives in the module's memory, so lines are scanned where they
-// were read.
+// The fast LineParser: line-scanner.wasm (built from assembly/line-scanner.ts) finds
+// usage lines, checks each with JSON.parse's grammar and finds the wanted fields in
+// place, so only those few strings are ever created. Lines it does not decode itself go
+// to parseLine: an escaped key in an object with wanted keys, an escape in a wanted
+// string, a wanted number that is not a plain integer, very deep nesting, and API
+// error and <synthetic> lines (their text is needed). So does everything where the
+// module cannot run (node --jitless, no SIMD); lineScannerProblem() says why. The read
+// buffer lives in the module's memory, so lines are scanned where they were read.
 import fs from 'node:fs';
 import path from 'node:path';
 import { jsonLineParser, parseLine, type LineFields, type LineParser, type ParsedUsage } from './line-parser';
 
-// Field slots and value types, as numbered in assembly/line-scanner.ts.
+// Field numbers and value types, as in assembly/line-scanner.ts.
 const F_TIMESTAMP = 0;
 const F_REQUEST_ID = 1;
 const F_SESSION_ID = 2;
@@ -54,34 +55,57 @@ interface ScannerExports {
   DATA_BASE: WebAssembly.Global;
   scan(start: number, end: number): number;
   nextUsageLine(from: number, end: number): number;
-  slots(): number;
   heapBase(): number;
+  fieldCount(): number;
+  types(): number;
+  starts(): number;
+  ends(): number;
+  values(): number;
+  lineBounds(): number;
+}
+
+/** The scanner's results, seen from JavaScript (made anew when its memory grows). */
+interface Views {
+  of: ArrayBuffer;
+  types: Int32Array;
+  starts: Int32Array;
+  ends: Int32Array;
+  values: Float64Array;
+  /** start and end of the line nextUsageLine found */
+  line: Int32Array;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+let problem: string | null = null;
 
-/** The compiled scanner, once per thread; null when WebAssembly cannot run it. */
+/** The compiled scanner, once per thread; null (and `problem` set) when it cannot run here. */
 function scannerModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
       compiled = new WebAssembly.Module(fs.readFileSync(path.join(__dirname, 'line-scanner.wasm')));
-    } catch {
+      new WasmLineParser(new WebAssembly.Instance(compiled).exports as unknown as ScannerExports);
+    } catch (err) {
       compiled = null;
+      problem = typeof WebAssembly === 'undefined' ? 'WebAssembly is not available' : err instanceof Error ? err.message : String(err);
     }
   }
   return compiled;
 }
 
+/** Why lines are read with JSON.parse instead of the scanner, or null when the scanner runs. */
+export function lineScannerProblem(): string | null {
+  scannerModule();
+  return problem;
+}
+
+/**
+ * One parser per reader: every buffer `grow` hands out is the same memory (at DATA_BASE),
+ * and growing detaches the ones handed out before.
+ */
 class WasmLineParser implements LineParser {
   private readonly memory: WebAssembly.Memory;
   private readonly base: number;
-  private types!: Int32Array;
-  private starts!: Int32Array;
-  private ends!: Int32Array;
-  private values!: Float64Array;
-  /** start and end of the line nextUsageLine found */
-  private line!: Int32Array;
-  private viewsOf: ArrayBuffer | null = null;
+  private views: Views;
   /** the buffer handed out last (its bytes stay in place when memory grows) */
   private current: Buffer | null = null;
 
@@ -89,6 +113,8 @@ class WasmLineParser implements LineParser {
     this.memory = exports.memory;
     this.base = exports.DATA_BASE.value as number;
     if (exports.heapBase() > this.base) throw new Error('line scanner data overlaps its buffer');
+    if (exports.fieldCount() !== FIELD_COUNT) throw new Error('line scanner fields differ from its glue');
+    this.views = this.makeViews();
   }
 
   grow(current: Buffer, keep: number, size: number): Buffer {
@@ -115,9 +141,9 @@ class WasmLineParser implements LineParser {
     for (let from = at; ; ) {
       const result = this.exports.nextUsageLine(from, end);
       if (result === NO_LINE) return;
-      if (this.viewsOf !== this.memory.buffer) this.refreshViews();
-      const lineEnd = this.line[1];
-      each(this.fields(result, buf, this.line[0] - at, lineEnd - at));
+      const line = this.currentViews().line;
+      const lineEnd = line[1];
+      each(this.fields(result, buf, line[0] - at, lineEnd - at));
       from = lineEnd + 1;
     }
   }
@@ -132,79 +158,84 @@ class WasmLineParser implements LineParser {
   private fields(result: number, buf: Buffer, start: number, end: number): LineFields | null {
     if (result === NOT_OBJECT) return null;
     if (result !== FOUND) return parseLine(buf, start, end);
-    if (this.viewsOf !== this.memory.buffer) this.refreshViews();
-    const types = this.types;
+    const v = this.currentViews();
     const out: LineFields = {
-      timestamp: this.string(buf, F_TIMESTAMP),
-      requestId: this.string(buf, F_REQUEST_ID),
-      sessionId: this.string(buf, F_SESSION_ID),
-      isSidechain: types[F_IS_SIDECHAIN] === T_TRUE,
-      isApiErrorMessage: types[F_IS_API_ERROR] === T_TRUE,
+      timestamp: string(v, buf, F_TIMESTAMP),
+      requestId: string(v, buf, F_REQUEST_ID),
+      sessionId: string(v, buf, F_SESSION_ID),
+      isSidechain: v.types[F_IS_SIDECHAIN] === T_TRUE,
+      isApiErrorMessage: v.types[F_IS_API_ERROR] === T_TRUE,
     };
-    // an array passes JSON.parse's `typeof message === 'object'` check too (with no fields)
-    if (types[F_MESSAGE] === T_OBJECT || types[F_MESSAGE] === T_ARRAY) {
-      const id = types[F_MESSAGE_ID];
-      out.messageId = id === T_ABSENT ? undefined : id === T_STRING ? this.string(buf, F_MESSAGE_ID) : null;
-      out.model = this.string(buf, F_MODEL);
+    if (isObject(v, F_MESSAGE)) {
+      const id = v.types[F_MESSAGE_ID];
+      out.messageId = id === T_ABSENT ? undefined : id === T_STRING ? string(v, buf, F_MESSAGE_ID) : null;
+      out.model = string(v, buf, F_MODEL);
       // the text of error lines is needed too (usage-limit detection)
       if (out.isApiErrorMessage || out.model === '<synthetic>') return parseLine(buf, start, end);
-      out.usage = this.usage(buf);
+      out.usage = usage(v, buf);
     }
     return out;
   }
 
-  private usage(buf: Buffer): ParsedUsage | undefined {
-    const types = this.types;
-    const container = types[F_USAGE];
-    if ((container !== T_OBJECT && container !== T_ARRAY) || types[F_INPUT] !== T_NUMBER || types[F_OUTPUT] !== T_NUMBER) return undefined;
-    const split = types[F_CACHE_CREATION] === T_OBJECT || types[F_CACHE_CREATION] === T_ARRAY;
+  private currentViews(): Views {
+    if (this.views.of !== this.memory.buffer) this.views = this.makeViews();
+    return this.views;
+  }
+
+  private makeViews(): Views {
+    const of = this.memory.buffer;
+    const e = this.exports;
     return {
-      input: this.number(F_INPUT),
-      output: this.number(F_OUTPUT),
-      cacheWrite: this.number(F_CACHE_WRITE),
-      cacheWrite1h: split ? this.number(F_CACHE_WRITE_1H) : 0,
-      cacheRead: this.number(F_CACHE_READ),
-      fast: this.string(buf, F_SPEED) === 'fast',
+      of,
+      types: new Int32Array(of, e.types(), FIELD_COUNT),
+      starts: new Int32Array(of, e.starts(), FIELD_COUNT),
+      ends: new Int32Array(of, e.ends(), FIELD_COUNT),
+      values: new Float64Array(of, e.values(), FIELD_COUNT),
+      line: new Int32Array(of, e.lineBounds(), 2),
     };
-  }
-
-  /**
-   * A wanted number (the scanner decodes only plain non-negative integers), as a small
-   * integer when it is one: entries whose fields hold the same kinds of number share one
-   * shape, which keeps the code that walks them fast (see count() in entries.ts).
-   */
-  private number(field: number): number {
-    if (this.types[field] !== T_NUMBER) return 0;
-    const n = this.values[field];
-    return (n | 0) === n ? n | 0 : n;
-  }
-
-  private string(buf: Buffer, field: number): string | undefined {
-    if (this.types[field] !== T_STRING) return undefined;
-    return buf.toString('latin1', this.starts[field] - buf.byteOffset, this.ends[field] - buf.byteOffset);
-  }
-
-  private refreshViews(): void {
-    const buffer = this.memory.buffer;
-    const slots = this.exports.slots();
-    this.types = new Int32Array(buffer, slots, FIELD_COUNT);
-    this.starts = new Int32Array(buffer, slots + FIELD_COUNT * 4, FIELD_COUNT);
-    this.ends = new Int32Array(buffer, slots + FIELD_COUNT * 8, FIELD_COUNT);
-    this.values = new Float64Array(buffer, slots + FIELD_COUNT * 12, FIELD_COUNT);
-    this.line = new Int32Array(buffer, slots + FIELD_COUNT * 20, 2);
-    this.viewsOf = buffer;
   }
 }
 
-/** A parser over line-scanner.wasm when WebAssembly can run it, else JSON.parse. */
+/** Whether the field holds something JSON.parse's `typeof value === 'object'` accepts (an array too). */
+function isObject(v: Views, field: number): boolean {
+  return v.types[field] === T_OBJECT || v.types[field] === T_ARRAY;
+}
+
+function usage(v: Views, buf: Buffer): ParsedUsage | undefined {
+  if (!isObject(v, F_USAGE) || v.types[F_INPUT] !== T_NUMBER || v.types[F_OUTPUT] !== T_NUMBER) return undefined;
+  return {
+    input: number(v, F_INPUT),
+    output: number(v, F_OUTPUT),
+    cacheWrite: number(v, F_CACHE_WRITE),
+    cacheWrite1h: isObject(v, F_CACHE_CREATION) ? number(v, F_CACHE_WRITE_1H) : 0,
+    cacheRead: number(v, F_CACHE_READ),
+    fast: string(v, buf, F_SPEED) === 'fast',
+  };
+}
+
+/**
+ * A wanted number (the scanner decodes only plain non-negative integers), as a small
+ * integer when it is one: entries whose fields hold the same kinds of number share one
+ * shape, which keeps the code that walks them fast (see count() in entries.ts).
+ */
+function number(v: Views, field: number): number {
+  if (v.types[field] !== T_NUMBER) return 0;
+  const n = v.values[field];
+  return (n | 0) === n ? n | 0 : n;
+}
+
+function string(v: Views, buf: Buffer, field: number): string | undefined {
+  if (v.types[field] !== T_STRING) return undefined;
+  return buf.toString('latin1', v.starts[field] - buf.byteOffset, v.ends[field] - buf.byteOffset);
+}
+
+/** A parser for one reader: over line-scanner.wasm where it runs, else JSON.parse. */
 export function createLineParser(): LineParser {
   const module = scannerModule();
-  if (module) {
-    try {
-      return new WasmLineParser(new WebAssembly.Instance(module).exports as unknown as ScannerExports);
-    } catch {
-      // fall through to the reference parser
-    }
+  if (!module) return jsonLineParser;
+  try {
+    return new WasmLineParser(new WebAssembly.Instance(module).exports as unknown as ScannerExports);
+  } catch {
+    return jsonLineParser; // out of memory for one more instance: still read, only slower
   }
-  return jsonLineParser;
 }

@@ -22,10 +22,10 @@ const CHUNK = 1 << 20;
 /** Bytes processed between yields to the event loop. */
 const YIELD_EVERY = 8 << 20;
 /**
- * A scan with this much to read uses a worker thread too. Below it the worker's start
- * (about 50 ms before it reads) and the merge cost more than they save (measured with
- * bench/code-usage-scan.js: 64 and 120 MiB trees are faster on one thread, 200 MiB
- * slightly faster on two, 1 GiB 30 % faster).
+ * A scan with this much to read (in more than one file) uses a worker thread too. Below
+ * it the worker's start (about 50 ms before it reads) and the merge cost more than they
+ * save: `PARALLEL_MIN_MB=0` or `=Infinity node bench/code-usage-scan.js <tree>` showed
+ * 64 and 120 MiB trees faster on one thread, 200 MiB slightly faster on two, 1 GiB 30 %.
  */
 const PARALLEL_MIN_BYTES = 160 << 20;
 

@@ -14,8 +14,9 @@
 //      that has wanted keys, an escape in a wanted string, a wanted number that is not
 //      a plain integer, very deep nesting): the caller parses the line with JSON.parse.
 
-// Wanted fields, numbered so that a container's own fields come right after it and
-// nothing else does (record() clears them when the container is seen again).
+// Wanted fields, in tree order with each container (message, usage, cache_creation)
+// after its siblings, so that a container's own fields are exactly those numbered after
+// it: record() clears them when the container is seen again.
 const F_TIMESTAMP = 0;
 const F_REQUEST_ID = 1;
 const F_SESSION_ID = 2;
@@ -74,12 +75,30 @@ const STACK = memory.data(<i32>STACK_SIZE);
 /** Where the caller's line buffer starts; everything below is this module's. */
 export const DATA_BASE: usize = 65536;
 
-export function slots(): usize {
-  return SLOTS;
+// Where the results are, for the caller's views.
+export function fieldCount(): i32 {
+  return FIELD_COUNT;
+}
+export function types(): usize {
+  return TYPES;
+}
+export function starts(): usize {
+  return STARTS;
+}
+export function ends(): usize {
+  return ENDS;
+}
+export function values(): usize {
+  return VALUES;
+}
+export function lineBounds(): usize {
+  return LINE_START;
 }
 
 // Set by scanString: the string held an escape sequence.
 let escaped = false;
+// Set by scanNumber: the number was a non-negative integer without fraction or exponent.
+let plain = false;
 
 @inline function byteAt(p: usize, end: usize): i32 {
   return p < end ? <i32>load<u8>(p) : -1;
@@ -179,11 +198,49 @@ function contextOf(field: i32): i32 {
   store<i32>(TYPES + (<usize>field << 2), type);
   store<i32>(STARTS + (<usize>field << 2), <i32>start);
   store<i32>(ENDS + (<usize>field << 2), <i32>end);
-  let last = 0;
-  if (field == F_MESSAGE) last = FIELD_COUNT;
-  else if (field == F_USAGE) last = FIELD_COUNT;
-  else if (field == F_CACHE_CREATION) last = F_CACHE_WRITE_1H + 1;
-  for (let f = field + 1; f < last; f++) store<i32>(TYPES + (<usize>f << 2), 0);
+  if (contextOf(field) != C_OTHER) for (let f = field + 1; f < FIELD_COUNT; f++) store<i32>(TYPES + (<usize>f << 2), 0);
+}
+
+@inline function isDigit(c: i32): bool {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** The position after the JSON number starting at `p`, or 0 when there is none; sets `plain`. */
+function scanNumber(p: usize, end: usize): usize {
+  plain = true;
+  if (byteAt(p, end) == 0x2d) {
+    plain = false;
+    p++;
+  }
+  const first = byteAt(p, end);
+  if (first == 0x30) p++;
+  else if (first >= 0x31 && first <= 0x39) {
+    do p++;
+    while (isDigit(byteAt(p, end)));
+  } else return 0;
+  if (byteAt(p, end) == 0x2e) {
+    plain = false;
+    p++;
+    if (!isDigit(byteAt(p, end))) return 0;
+    do p++;
+    while (isDigit(byteAt(p, end)));
+  }
+  const e = byteAt(p, end);
+  if (e == 0x65 || e == 0x45) {
+    plain = false;
+    p++;
+    const sign = byteAt(p, end);
+    if (sign == 0x2b || sign == 0x2d) p++;
+    if (!isDigit(byteAt(p, end))) return 0;
+    do p++;
+    while (isDigit(byteAt(p, end)));
+  }
+  return p;
+}
+
+/** Whether the bytes at `p` (before `end`) spell `word`. */
+@inline function isWord(p: usize, end: usize, word: string): bool {
+  return p + <usize>word.length <= end && keyIs(p, <usize>word.length, word);
 }
 
 // Parser states
@@ -255,55 +312,24 @@ export function scan(start: usize, end: usize): i32 {
           record(field, T_STRING, p + 1, close);
         }
         p = close + 1;
-      } else if (c == 0x2d || (c >= 0x30 && c <= 0x39)) {
-        const numStart = p;
-        let plain = true;
-        if (c == 0x2d) {
-          plain = false;
-          p++;
-        }
-        let d = byteAt(p, end);
-        if (d == 0x30) p++;
-        else if (d >= 0x31 && d <= 0x39) {
-          do p++;
-          while (byteAt(p, end) >= 0x30 && byteAt(p, end) <= 0x39);
-        } else return NOT_OBJECT;
-        if (byteAt(p, end) == 0x2e) {
-          plain = false;
-          p++;
-          d = byteAt(p, end);
-          if (d < 0x30 || d > 0x39) return NOT_OBJECT;
-          do p++;
-          while (byteAt(p, end) >= 0x30 && byteAt(p, end) <= 0x39);
-        }
-        d = byteAt(p, end);
-        if (d == 0x65 || d == 0x45) {
-          plain = false;
-          p++;
-          d = byteAt(p, end);
-          if (d == 0x2b || d == 0x2d) p++;
-          d = byteAt(p, end);
-          if (d < 0x30 || d > 0x39) return NOT_OBJECT;
-          do p++;
-          while (byteAt(p, end) >= 0x30 && byteAt(p, end) <= 0x39);
-        }
+      } else if (c == 0x2d || isDigit(c)) {
+        const after = scanNumber(p, end);
+        if (after == 0) return NOT_OBJECT;
         if (field != NOT_WANTED) {
-          if (!plain || p - numStart > 15) return USE_JSON_PARSE;
+          if (!plain || after - p > 15) return USE_JSON_PARSE;
           let value: f64 = 0;
-          for (let i = numStart; i < p; i++) value = value * 10 + <f64>(load<u8>(i) - 0x30);
-          record(field, T_NUMBER, numStart, p);
+          for (let i = p; i < after; i++) value = value * 10 + <f64>(load<u8>(i) - 0x30);
+          record(field, T_NUMBER, p, after);
           store<f64>(VALUES + (<usize>field << 3), value);
         }
-      } else if (c == 0x74) {
-        if (byteAt(p + 1, end) != 0x72 || byteAt(p + 2, end) != 0x75 || byteAt(p + 3, end) != 0x65) return NOT_OBJECT;
+        p = after;
+      } else if (isWord(p, end, 'true')) {
         if (field != NOT_WANTED) record(field, T_TRUE, p, p + 4);
         p += 4;
-      } else if (c == 0x66) {
-        if (byteAt(p + 1, end) != 0x61 || byteAt(p + 2, end) != 0x6c || byteAt(p + 3, end) != 0x73 || byteAt(p + 4, end) != 0x65) return NOT_OBJECT;
+      } else if (isWord(p, end, 'false')) {
         if (field != NOT_WANTED) record(field, T_FALSE, p, p + 5);
         p += 5;
-      } else if (c == 0x6e) {
-        if (byteAt(p + 1, end) != 0x75 || byteAt(p + 2, end) != 0x6c || byteAt(p + 3, end) != 0x6c) return NOT_OBJECT;
+      } else if (isWord(p, end, 'null')) {
         if (field != NOT_WANTED) record(field, T_NULL, p, p + 4);
         p += 4;
       } else return NOT_OBJECT;

@@ -45,8 +45,9 @@ function copyTree(from, to, keep) {
   for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
     const a = path.join(from, entry.name);
     const b = path.join(to, entry.name);
-    if (entry.isDirectory()) copyTree(a, b, keep);
-    else if (keep(entry.name)) {
+    if (entry.isDirectory()) {
+      if (entry.name !== 'assembly') copyTree(a, b, keep); // compiled to .wasm above
+    } else if (keep(entry.name)) {
       fs.mkdirSync(to, { recursive: true });
       fs.copyFileSync(a, b);
     }

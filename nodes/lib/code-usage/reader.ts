@@ -99,7 +99,7 @@ export class ChunkReader {
           carry = len;
           continue;
         }
-        this.readLines(this.buf, lastNewline + 1);
+        this.parser.readLines(this.buf, lastNewline + 1, this.addLine);
         carry = len - lastNewline - 1;
         this.buf.copy(this.buf, 0, lastNewline + 1, len);
         this.sinceYield += n;
@@ -110,7 +110,7 @@ export class ChunkReader {
       }
       // A last line without its newline is taken only when it is complete JSON.
       if (carry > 0 && this.isCompleteJson(carry)) {
-        this.readLines(this.buf, carry);
+        this.parser.readLines(this.buf, carry, this.addLine);
         carry = 0;
       }
       return pos - carry;
@@ -128,11 +128,7 @@ export class ChunkReader {
     }
   }
 
-  /** Adds the usage lines of `buf[0, length)` to the store. */
-  private readLines(buf: Buffer, length: number): void {
-    this.parser.readLines(buf, length, this.addLine);
-  }
-
+  /** Adds one usage line's fields to the store (null: a corrupt line). */
   private readonly addLine = (fields: LineFields | null): void => {
     if (!fields) this.corruptLines++;
     else {

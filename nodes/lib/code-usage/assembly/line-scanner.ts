@@ -1,4 +1,6 @@
-// AssemblyScript, compiled to line-scanner.wasm by scripts/build.js.
+// AssemblyScript, compiled to line-scanner.wasm by scripts/build.js; used through
+// ../line-scanner.ts. nextUsageLine() finds the next line of a buffer that can carry
+// usage (see "Finding usage lines" below) and scans it; scan() alone checks one line.
 //
 // Checks one JSONL line with JSON.parse's grammar (over the latin1 text, as
 // line-parser.ts reads it) and locates the few fields a usage entry needs, without

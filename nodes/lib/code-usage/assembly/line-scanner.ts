@@ -413,10 +413,13 @@ function lineEndAfter(p: usize, end: usize): usize {
   return end;
 }
 
-/** Whether [p, end) holds `"output_tokens":`. */
-function hasOutputTokensKey(p: usize, end: usize): bool {
-  for (let i = findTokensKey(p + 7, end); i < end; i = findTokensKey(i + 1, end)) {
-    if (load<u64>(i - 7) == OUTPUT_KEY_HEAD) return true;
+/**
+ * Whether the line [start, end) holds `"output_tokens":`, given `first`, its first
+ * `_tokens":` (an earlier `"output_tokens":` would have held one).
+ */
+function hasOutputTokensKey(start: usize, first: usize, end: usize): bool {
+  for (let i = first; i < end; i = findTokensKey(i + 1, end)) {
+    if (i >= start + 7 && load<u64>(i - 7) == OUTPUT_KEY_HEAD) return true;
   }
   return false;
 }
@@ -432,7 +435,7 @@ export function nextUsageLine(from: usize, end: usize): i32 {
     if (key >= end) return NO_LINE;
     const start = lineStartBefore(key, from);
     const lineEnd = lineEndAfter(key, end);
-    if (hasOutputTokensKey(start, lineEnd)) {
+    if (hasOutputTokensKey(start, key, lineEnd)) {
       store<i32>(LINE_START, <i32>start);
       store<i32>(LINE_END, <i32>lineEnd);
       return scan(start, lineEnd);

@@ -83,6 +83,7 @@ function scannerModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
       compiled = new WebAssembly.Module(fs.readFileSync(path.join(__dirname, 'line-scanner.wasm')));
+      // one trial instance, so that a module that compiles but cannot run is found here too
       new WasmLineParser(new WebAssembly.Instance(compiled).exports as unknown as ScannerExports);
     } catch (err) {
       compiled = null;

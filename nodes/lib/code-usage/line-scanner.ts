@@ -8,6 +8,7 @@
 // buffer lives in the module's memory, so lines are scanned where they were read.
 import fs from 'node:fs';
 import path from 'node:path';
+import { count } from './entries';
 import { jsonLineParser, parseLine, type LineFields, type LineParser, type ParsedUsage } from './line-parser';
 
 // Field numbers and value types, as in assembly/line-scanner.ts.
@@ -214,15 +215,9 @@ function usage(v: Views, buf: Buffer): ParsedUsage | undefined {
   };
 }
 
-/**
- * A wanted number (the scanner decodes only plain non-negative integers), as a small
- * integer when it is one: entries whose fields hold the same kinds of number share one
- * shape, which keeps the code that walks them fast (see count() in entries.ts).
- */
+/** A wanted number (the scanner decodes only plain non-negative integers), with the entries' number shape. */
 function number(v: Views, field: number): number {
-  if (v.types[field] !== T_NUMBER) return 0;
-  const n = v.values[field];
-  return (n | 0) === n ? n | 0 : n;
+  return v.types[field] === T_NUMBER ? count(v.values[field]) : 0;
 }
 
 function string(v: Views, buf: Buffer, field: number): string | undefined {

@@ -91,9 +91,9 @@ const FIELDS = 8;
 
 /**
  * A token count read back from a Float64Array (a worker's export, the line scanner's
- * values), as a small integer when it is one: entries
- * built by `add` hold small integers, and objects whose fields hold the same kinds of
- * number share one shape, which keeps the code that walks them (blocks, report) fast.
+ * values), as a small integer when it is one: entries built by `add` hold small integers,
+ * and objects whose fields hold the same kinds of number share one shape, which keeps
+ * the code that walks them (blocks, report) fast.
  */
 export function count(n: number): number {
   return (n | 0) === n ? n | 0 : n;

@@ -42,6 +42,7 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 
 export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
+  if (!isHttpScheme(req.url)) throw new NetworkError('only http and https URLs are allowed', 'EPROTO');
   return (req.transport ?? 'undici') === 'curl' ? curlRequest(req) : undiciRequest(req);
 }
 
@@ -140,6 +141,16 @@ async function undiciRequest(req: HttpRequest): Promise<HttpResponse> {
 
 // ---------------------------------------------------------------- curl
 
+/** True for an absolute http: or https: URL. */
+export function isHttpScheme(url: string): boolean {
+  try {
+    const p = new URL(url).protocol;
+    return p === 'http:' || p === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 /** A value in curl's config-file syntax: double-quoted, with \\ and \" escaped. */
 function curlQuote(value: string): string {
   return '"' + value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t') + '"';
@@ -155,6 +166,9 @@ export function curlConfig(req: HttpRequest): string {
     `max-time = ${Math.max(1, Math.ceil((req.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000))}`,
     `max-filesize = ${req.maxBodyBytes ?? DEFAULT_MAX_BODY}`,
     'compressed',
+    // http and https only, for the request and for any redirect it follows
+    'proto = "=http,https"',
+    'proto-redir = "=http,https"',
   ];
   if (req.proxy) lines.push(`proxy = ${curlQuote(req.proxy)}`);
   for (const [k, v] of Object.entries(req.headers ?? {})) lines.push(`header = ${curlQuote(`${k}: ${v}`)}`);

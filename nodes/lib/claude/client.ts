@@ -1,6 +1,6 @@
 // The claude.ai usage client: one account, three ways to reach it (cookie, Claude Code login, demo).
 
-import fs from 'node:fs/promises';
+import { expandHome, readRegularFile, type FileReadError } from '../files';
 import os from 'node:os';
 import path from 'node:path';
 import type { ZodType } from 'zod';
@@ -162,9 +162,8 @@ export function defaultCredentialsFile(env: NodeJS.ProcessEnv = process.env, hom
   return path.join(configDir || path.join(home, '.claude'), '.credentials.json');
 }
 
-function expandHome(p: string): string {
-  return p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
-}
+/** Largest Claude Code login file read; the real one is well under 1 KiB. */
+export const MAX_CREDENTIALS_BYTES = 64 * 1024;
 
 interface OAuthLogin {
   accessToken: string;
@@ -190,10 +189,10 @@ export class ClaudeCodeSource implements UsageSource {
   private async readLogin(): Promise<OAuthLogin> {
     let text: string;
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      text = await readRegularFile(this.file, MAX_CREDENTIALS_BYTES);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new UsageError('NO_CREDENTIALS', code === 'ENOENT' ? `Claude Code login file not found at ${this.file}: log in with \`claude\` or set the file's path` : `cannot read Claude Code login file ${this.file} (${code})`);
+      const e = err as FileReadError;
+      throw new UsageError('NO_CREDENTIALS', e.reason === 'missing' ? `Claude Code login file not found at ${this.file}: log in with \`claude\` or set the file's path` : `cannot read Claude Code login file ${this.file}: it ${e.message}`);
     }
     let json: unknown;
     try {

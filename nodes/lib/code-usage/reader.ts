@@ -8,6 +8,7 @@
 // over (Claude Code only appends, so that is rare). Files are read in chunks with one
 // reused buffer (it grows only for a line longer than itself), so memory does not
 // depend on file sizes. A large first scan shares the files with a worker thread.
+import { expandHome } from '../files';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -348,7 +349,7 @@ export function projectRoots(configDir: string, env: NodeJS.ProcessEnv = process
       ];
   const roots: string[] = [];
   for (const dir of candidates) {
-    const expanded = dir.startsWith('~') ? path.join(home, dir.slice(1)) : dir;
+    const expanded = expandHome(dir, home);
     const projects = path.basename(expanded) === 'projects' ? expanded : path.join(expanded, 'projects');
     const resolved = path.resolve(projects);
     if (!roots.includes(resolved) && isDirectory(resolved)) roots.push(resolved);

@@ -6,7 +6,7 @@
 // Node 22/24 and Node-RED 5.0 are installed into their own prefixes under .cache/ (see
 // cache-install.js), never as project dependencies. TEST_RUNTIMES=current runs only the
 // first, TEST_RUNTIMES=4.1,5.0-node24 a list. Extra arguments go to mocha.
-// Every skipped test is named with its reason; under CI=true a skipped test fails the run.
+// TEST_PARALLEL: see main(). Every skipped test is named with its reason; under CI=true a skipped test fails the run.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -45,23 +45,35 @@ function resolve(runtime) {
   };
 }
 
-function exec(cmd, args, env) {
+/** Runs cmd; its output goes to the terminal, or into logFile when one is given. */
+function exec(cmd, args, env, logFile) {
   return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-    child.on('error', () => done(1));
-    child.on('exit', (code) => done(code ?? 1));
+    const out = logFile ? fs.openSync(logFile, 'w') : 'inherit';
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', out, out], env: { ...process.env, ...env } });
+    const finish = (code) => {
+      if (logFile) fs.closeSync(out);
+      done(code);
+    };
+    child.on('error', () => finish(1));
+    child.on('exit', (code) => finish(code ?? 1));
   });
 }
 
-async function suite(runtime) {
+async function suite(runtime, quiet) {
   const { nodeBin, nodeRedDir } = resolve(runtime);
   const statsFile = path.join(os.tmpdir(), `claude-usage-stats-${process.pid}-${runtime.id}.json`);
   fs.rmSync(statsFile, { force: true });
   const nodeVersion = require('node:child_process').spawnSync(nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
   const redVersion = require(path.join(nodeRedDir || path.dirname(require.resolve('node-red/package.json', { paths: [root] })), 'package.json')).version;
   const label = `Node-RED ${redVersion} on Node ${nodeVersion}`;
-  console.log(`\n== ${label}`);
-  const status = await exec(nodeBin, [mocha, '--reporter', path.join(root, 'test', 'support', 'reporter.js'), ...extraArgs], { NODE_RED_DIR: nodeRedDir, TEST_STATS_FILE: statsFile });
+  const logFile = quiet ? path.join(os.tmpdir(), `claude-usage-test-${process.pid}-${runtime.id}.log`) : undefined;
+  if (!quiet) console.log(`\n== ${label}`);
+  const status = await exec(nodeBin, [mocha, '--reporter', path.join(root, 'test', 'support', 'reporter.js'), ...extraArgs], { NODE_RED_DIR: nodeRedDir, TEST_STATS_FILE: statsFile }, logFile);
+  if (logFile) {
+    console.log(`\n== ${label}`);
+    process.stdout.write(fs.readFileSync(logFile, 'utf8'));
+    fs.rmSync(logFile, { force: true });
+  }
   let stats = { passes: 0, failures: 0, pending: 0, skipped: [] };
   if (fs.existsSync(statsFile)) stats = { skipped: [], ...JSON.parse(fs.readFileSync(statsFile, 'utf8')) };
   fs.rmSync(statsFile, { force: true });
@@ -73,8 +85,17 @@ async function main() {
   const runtimes = selected();
   if ((await exec(process.execPath, [path.join(root, 'scripts', 'build.js')])) !== 0) process.exit(1);
   ccusageBin(); // installed before the suites, which all compare with it
-  const results = [];
-  for (const runtime of runtimes) results.push(await suite(runtime));
+  // The first runtime prints as it goes; with TEST_PARALLEL=n (default 2) the others run n at
+  // a time (each suite waits on Node-RED and sockets more than it computes), each printed
+  // whole when it ends. Every test runs on every runtime either way.
+  const parallel = Math.max(1, Number(process.env.TEST_PARALLEL || 2));
+  const results = [await suite(runtimes[0], false)];
+  const rest = runtimes.slice(1);
+  for (const r of rest) resolve(r); // install before running side by side
+  for (let i = 0; i < rest.length; i += parallel) {
+    const batch = rest.slice(i, i + parallel);
+    results.push(...(await Promise.all(batch.map((r) => suite(r, batch.length > 1)))));
+  }
 
   const ci = process.env.CI === 'true' || process.env.CI === '1';
   const total = { passes: 0, failures: 0, pending: 0 };

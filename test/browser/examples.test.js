@@ -75,17 +75,6 @@ describe('examples: the flow files', () => {
       if (channels.length) assert.ok(flow.some((n) => n.type === 'comment' && /credential/i.test(n.info)), `${name}: no comment about credentials`);
     }
   });
-
-  it('share identical config nodes (accounts, dashboard base and theme) so they can be imported together', () => {
-    const seen = new Map();
-    for (const name of EXAMPLE_NAMES) {
-      for (const n of readExample(name).filter((x) => !x.z && x.type !== 'tab')) {
-        if (seen.has(n.id)) assert.deepEqual(n, seen.get(n.id), `${n.type} ${n.id} differs between examples`);
-        else seen.set(n.id, n);
-      }
-    }
-    assert.equal([...seen.values()].filter((n) => n.type === 'ui-base').length, 1, 'one dashboard base');
-  });
 });
 
 /** The example plus a collector probe on the first output of each of our nodes that should produce messages. */

@@ -5,7 +5,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { root } = require('./support/node-red');
+const { root } = require('../support/node-red');
 
 describe('package contents', function () {
   this.timeout(60_000);

@@ -9,7 +9,7 @@ const os = require('node:os');
 const path = require('node:path');
 const mqtt = require('mqtt');
 const { root } = require('../support/node-red');
-const { startNodeRed } = require('../support/red-process');
+const { startNodeRed, logProblems } = require('../support/red-process');
 const { startCollector, collectorNode } = require('../support/collector');
 const { startMosquitto, requireMosquitto } = require('../support/mosquitto');
 const { generateClaudeLogs } = require('../support/claude-logs');
@@ -91,13 +91,6 @@ function withProbes(flow, collectorUrl) {
   return { flow: [...nodes, ...probes], probes: probes.map((p) => p.id) };
 }
 
-/** Lines of the Node-RED log since `mark` that tell of a problem: errors, and warnings from our nodes. */
-function problems(log, mark) {
-  return log
-    .slice(mark)
-    .split('\n')
-    .filter((l) => /\[error\]/.test(l) || /\[warn\] \[(claude-|ui-)/.test(l));
-}
 
 describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium', function () {
   this.timeout(180_000);
@@ -147,7 +140,7 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
     await red.deploy(probed);
     for (const probe of probes) await collector.waitFor((m) => m.path === `/${probe}`, 30_000, from);
     await new Promise((r) => setTimeout(r, 1500));
-    assert.deepEqual(problems(red.log, mark), [], 'the example logged problems');
+    assert.deepEqual(logProblems(red.log, mark), [], 'the example logged problems');
     return collector.messages.slice(from);
   }
 
@@ -269,7 +262,7 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
       const state = JSON.parse(seen.get('claude-usage/work/state'));
       assert.equal(typeof state.session_pct, 'number');
       assert.equal(state.status, 'ok');
-      assert.deepEqual(problems(red.log, mark), []);
+      assert.deepEqual(logProblems(red.log, mark), []);
     } finally {
       await client.endAsync();
       await red.deploy([]);
@@ -286,7 +279,7 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
       const mark = bare.log.length;
       await bare.deploy(flow);
       await new Promise((r) => setTimeout(r, 2000));
-      assert.deepEqual(problems(bare.log, mark), []);
+      assert.deepEqual(logProblems(bare.log, mark), []);
     } finally {
       await bare.stop();
       bare.cleanup();

@@ -12,7 +12,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { root } = require('../support/node-red');
-const { startNodeRed } = require('../support/red-process');
+const { startNodeRed, logProblems } = require('../support/red-process');
 
 const pkg = require(path.join(root, 'package.json'));
 const DIR = path.join(root, 'examples');
@@ -87,11 +87,7 @@ describe('examples: modules, names and ids, imported together into one Node-RED'
     await red.deploy(all);
     // a moment for errors that come after the start (a failed first poll, a route clash)
     await new Promise((r) => setTimeout(r, 3000));
-    const problems = red.log
-      .slice(mark)
-      .split('\n')
-      .filter((l) => /\[error\]/.test(l) || /\[warn\] \[(claude-|ui-)/.test(l));
-    assert.deepEqual(problems, []);
+    assert.deepEqual(logProblems(red.log, mark), []);
     const deployed = (await red.request('GET', '/flows', undefined, { accept: 'application/json' })).json;
     const ids = deployed.map((n) => n.id);
     assert.equal(new Set(ids).size, ids.length, 'duplicate ids after the deploy');

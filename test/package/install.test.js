@@ -9,7 +9,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { root, nodeRedVersion } = require('../support/node-red');
-const { startNodeRed } = require('../support/red-process');
+const { startNodeRed, logProblems } = require('../support/red-process');
 
 const pkg = require(path.join(root, 'package.json'));
 const EXAMPLES = path.join(root, 'examples');
@@ -58,8 +58,7 @@ describe(`the packed tarball installed with --engine-strict (Node ${process.vers
       const mark = red.log.length;
       await red.deploy(JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')));
       await new Promise((r) => setTimeout(r, 2000)); // a moment for errors right after the start
-      const problems = red.log.slice(mark).split('\n').filter((l) => /\[error\]|\[warn\] \[(claude-|ui-)/.test(l));
-      assert.deepEqual(problems, []);
+      assert.deepEqual(logProblems(red.log, mark), []);
     });
   }
 });

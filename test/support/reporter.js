@@ -15,7 +15,7 @@ function skipReason(test) {
   for (let suite = test.parent; suite; suite = suite.parent) {
     if (suite.pending) return `suite "${suite.title}" skipped (describe.skip, or this.skip() in one of its hooks)`;
   }
-  return 'this.skip() while running';
+  return 'this.skip() in the test or in a hook before it';
 }
 
 class SpecWithStats extends Mocha.reporters.Spec {

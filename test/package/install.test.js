@@ -10,6 +10,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const { root, nodeRedVersion } = require('../support/node-red');
 const { startNodeRed, logProblems } = require('../support/red-process');
+const { packInto } = require('../support/pack');
 
 const pkg = require(path.join(root, 'package.json'));
 const EXAMPLES = path.join(root, 'examples');
@@ -27,8 +28,7 @@ describe(`the packed tarball installed with --engine-strict (Node ${process.vers
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-usage-pack-'));
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-    const tarball = path.join(tmp, packed[0].filename);
+    const tarball = packInto(tmp);
     const userDir = path.join(tmp, 'user');
     fs.mkdirSync(userDir);
     fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true }));

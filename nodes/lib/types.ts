@@ -1,4 +1,4 @@
-// The message shapes of the spec (../shared/spec.md), shared by every node.
+// The message shapes every node emits and reads (documented in README.md), shared by every node.
 
 export type Plan = 'pro' | 'max_5x' | 'max_20x' | 'team' | 'enterprise' | 'free' | null;
 

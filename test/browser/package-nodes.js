@@ -1,6 +1,6 @@
 'use strict';
 // Every node type of the package, with a sample configuration for end-to-end flows.
-// Properties follow ../shared/spec.md. `collector` is the URL of a loopback sink
+// Properties as the README and node help describe them. `collector` is the URL of a loopback sink
 // standing in for each alert service.
 
 const CHANNELS = ['claude-discord', 'claude-webhook', 'claude-pushover', 'claude-matrix', 'claude-ntfy', 'claude-telegram'];

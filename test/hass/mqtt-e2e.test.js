@@ -4,7 +4,7 @@
 const assert = require('node:assert/strict');
 const mqtt = require('mqtt');
 const { startNodeRed } = require('../support/red-process');
-const { startMosquitto, mosquittoAvailable } = require('../support/mosquitto');
+const { startMosquitto, requireMosquitto } = require('../support/mosquitto');
 const { usagePayload, codePayload, renderValueTemplate, renderAvailabilityTemplate } = require('./fixtures');
 
 const ISO_WITH_OFFSET = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
@@ -58,7 +58,7 @@ describe('claude-hass end to end: real Node-RED, real mosquitto', function () {
   let watcher;
 
   before(async function () {
-    if (!mosquittoAvailable()) this.skip(); // .ci/run installs it; a bare machine may not have it
+    requireMosquitto(); // .ci/run installs it
     broker = await startMosquitto();
     red = await startNodeRed();
     watcher = await subscriber(broker.url, ['homeassistant/#', 'claude-usage/#']);

@@ -10,7 +10,7 @@ const WEEK_MS = (7 * 86_400_000) / DEMO_SPEEDUP;
 const MONTH_MS = (30 * 86_400_000) / DEMO_SPEEDUP;
 
 /** FNV-1a: a stable small hash of a string. */
-function hash(text: string): number {
+export function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -20,7 +20,7 @@ function hash(text: string): number {
 }
 
 /** A number in [0, 1) fixed by the seed. */
-function unit(seed: string): number {
+export function unit(seed: string): number {
   return hash(seed) / 0x1_0000_0000;
 }
 

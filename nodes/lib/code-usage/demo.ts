@@ -5,6 +5,8 @@
 // 4 hours with one 12-minute pause (so `inactive` and, later, `block-ending` fire while
 // you watch); before and after it, one working spell in each 6-hour stretch of the day.
 
+import { hash, unit } from '../claude/demo';
+
 export interface DemoRequest {
   /** epoch ms */
   t: number;
@@ -24,21 +26,6 @@ const LIVE_LENGTH_MS = 4 * 3_600_000;
 const PAUSE_AT_MS = 95 * MINUTE;
 const PAUSE_MS = 12 * MINUTE;
 const MODELS = ['claude-sonnet-4-5-20250929', 'claude-sonnet-4-5-20250929', 'claude-opus-4-5-20251101', 'claude-haiku-4-5-20251001'];
-
-/** FNV-1a: a stable small hash of a string. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
-/** A number in [0, 1) fixed by the seed. */
-function unit(seed: string): number {
-  return hash(seed) / 0x1_0000_0000;
-}
 
 /** The working spell of the 6-hour stretch that starts at `stretchStart`: [start, end). */
 function spell(host: string, stretchStart: number): [number, number] {

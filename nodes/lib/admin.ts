@@ -6,12 +6,7 @@
 //     only with that node's own destination settings: a request that names another
 //     destination together with such a secret is refused, never sent.
 
-/** The request's media type, lower-cased, without parameters. */
-function mediaTypeOf(header: unknown): string {
-  const h = typeof header === 'string' ? header : '';
-  const semi = h.indexOf(';');
-  return (semi < 0 ? h : h.slice(0, semi)).trim().toLowerCase();
-}
+import { mediaType } from './receiver';
 
 export interface AdminRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -19,7 +14,8 @@ export interface AdminRequest {
 
 /** True when the request says its body is JSON (`application/json`). */
 export function isJsonRequest(req: AdminRequest): boolean {
-  return mediaTypeOf(req.headers['content-type']) === 'application/json';
+  const type = req.headers['content-type'];
+  return mediaType(typeof type === 'string' ? type : undefined) === 'application/json';
 }
 
 /** The message for a request that is not JSON (answered with 415). */

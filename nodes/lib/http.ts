@@ -41,8 +41,18 @@ export class NetworkError extends Error {
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 
+/** True for an absolute http: or https: URL: the only schemes either transport speaks. */
+export function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
-  if (!isHttpScheme(req.url)) throw new NetworkError('only http and https URLs are allowed', 'EPROTO');
+  if (!isHttpUrl(req.url)) throw new NetworkError('only http and https URLs are allowed', 'EPROTO');
   return (req.transport ?? 'undici') === 'curl' ? curlRequest(req) : undiciRequest(req);
 }
 
@@ -140,16 +150,6 @@ async function undiciRequest(req: HttpRequest): Promise<HttpResponse> {
 }
 
 // ---------------------------------------------------------------- curl
-
-/** True for an absolute http: or https: URL. */
-export function isHttpScheme(url: string): boolean {
-  try {
-    const p = new URL(url).protocol;
-    return p === 'http:' || p === 'https:';
-  } catch {
-    return false;
-  }
-}
 
 /** A value in curl's config-file syntax: double-quoted, with \\ and \" escaped. */
 function curlQuote(value: string): string {

@@ -1,9 +1,9 @@
 // The claude.ai usage client: one account, three ways to reach it (cookie, Claude Code login, demo).
 
-import { expandHome, readRegularFile, type FileReadError } from '../files';
 import os from 'node:os';
 import path from 'node:path';
 import type { ZodType } from 'zod';
+import { expandHome, readRegularFile, type FileReadError } from '../files';
 import { httpRequest, NetworkError, type Transport } from '../http';
 import type { Organization, Plan } from '../types';
 import { classifyResponse } from './classify';

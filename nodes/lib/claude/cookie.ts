@@ -22,7 +22,6 @@ export interface CookieExpiry {
   daysLeft: number | null;
 }
 
-/** Expiry assumed 28 days after the key was pasted. */
 /** Why `cookieSetAt` cannot be used (not a date, or more than a day ahead), or null when it can (empty counts as unknown). */
 export function cookieSetAtProblem(cookieSetAt: unknown, now: Date = new Date()): string | null {
   if (cookieSetAt === undefined || cookieSetAt === null || cookieSetAt === '') return null;
@@ -33,6 +32,7 @@ export function cookieSetAtProblem(cookieSetAt: unknown, now: Date = new Date())
   return null;
 }
 
+/** Expiry assumed 28 days after the key was pasted. */
 export function cookieExpiry(cookieSetAt: string | undefined | null, now: Date = new Date()): CookieExpiry {
   if (cookieSetAtProblem(cookieSetAt, now) !== null) return { expiresAt: null, daysLeft: null };
   const set = cookieSetAt ? Date.parse(cookieSetAt) : NaN;

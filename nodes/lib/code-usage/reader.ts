@@ -8,11 +8,11 @@
 // over (Claude Code only appends, so that is rare). Files are read in chunks with one
 // reused buffer (it grows only for a line longer than itself), so memory does not
 // depend on file sizes. A large first scan shares the files with a worker thread.
-import { expandHome } from '../files';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { expandHome } from '../files';
 import { limitLineOf, type EntryStore, type ExportedEntries } from './entries';
 import type { LineFields, LineParser } from './line-parser';
 import { createLineParser } from './line-scanner';

@@ -62,7 +62,7 @@ describe('claude-usage and claude-account nodes', function () {
     const msg = await out1.next(1);
     assert.equal(msg.topic, 'work');
     const p = msg.payload;
-    assert.deepEqual(Object.keys(p), ['account', 'organization', 'plan', 'fetchedAt', 'session', 'weekly', 'limits', 'extraUsage', 'pace', 'cookie']);
+    assert.deepEqual(Object.keys(p), ['account', 'organization', 'plan', 'planTier', 'source', 'fetchedAt', 'session', 'weekly', 'limits', 'extraUsage', 'breakdown', 'pools', 'pace', 'cookie']);
     assert.equal(p.account, 'work');
     assert.deepEqual(p.organization, { uuid: fake.org.uuid, name: fake.org.name });
     assert.equal(p.plan, 'max_20x');

@@ -69,7 +69,7 @@ describe('claude-usage and claude-account nodes', function () {
     assert.equal(p.session.pct, 62.4);
     assert.equal(p.weekly.pct, 44.1);
     assert.deepEqual(p.limits.map((l) => l.id), ['session', 'weekly', 'weekly:opus']);
-    assert.deepEqual(p.extraUsage, { enabled: true, usedCredits: 12.34, monthlyLimit: 50, currency: 'USD', pct: 24.7 });
+    assert.deepEqual(p.extraUsage, { enabled: true, usedCredits: 12.34, monthlyLimit: 50, currency: 'USD', pct: 24.7, disabledReason: null, severity: null });
     assert.deepEqual(p.pace, { session: null, weekly: null });
     assert.equal(p.cookie.daysLeft, 3);
     assert.ok(!Number.isNaN(Date.parse(p.fetchedAt)));

@@ -134,6 +134,43 @@ describe('claude-usage and claude-account nodes', function () {
     assert.equal((await out2.next(2)).alert.kind, 'recovered');
   });
 
+  it('sends a forbidden account alert once for a refused 403, then recovered', async () => {
+    fake.faults.push('forbidden-organization', 'forbidden-organization');
+    await load(flow(fake, { account: { cookieSetAt: '' } }));
+    const caught = collect(helper.getNode('caught'));
+    const out2 = collect(helper.getNode('out2'));
+    const out1 = collect(helper.getNode('out1'));
+    const err = await caught.next(1);
+    assert.equal(err.error.code, 'FORBIDDEN');
+    assert.match(err.error.message, /VPN/);
+    helper.getNode('use').receive({});
+    await caught.next(2);
+    assert.deepEqual(out2.map((m) => m.alert.kind), ['forbidden'], 'one alert for two refused polls');
+    helper.getNode('use').receive({});
+    await out1.next(1);
+    assert.equal((await out2.next(2)).alert.kind, 'recovered');
+  });
+
+  it('drops a damaged kept history with one warning and still answers msg.history', async () => {
+    const f = flow(fake, { account: { cookieSetAt: '' } });
+    await load(f);
+    const use = helper.getNode('use');
+    await collect(helper.getNode('out1')).next(1);
+    use.context().set('history', [null]);
+    use.context().set('last', { account: 'work', limits: 'broken' });
+    use.context().set('alerts', { health: 'constructor' });
+    await helper.setFlows(f, 'full');
+    const again = helper.getNode('use');
+    const warnings = [];
+    again.warn = (m) => warnings.push(String(m));
+    const out1 = collect(helper.getNode('out1'));
+    again.receive({ history: true });
+    const msg = await out1.next(1);
+    assert.ok(Array.isArray(msg.history));
+    assert.ok(msg.history.every((s) => s && typeof s.fetchedAt === 'string'));
+    assert.equal(warnings.filter((w) => /damaged/.test(w)).length <= 3, true);
+  });
+
   for (const [fault, code] of [
     ['cloudflare', 'BLOCKED'],
     ['rate-limit-seconds', 'RATE_LIMITED'],

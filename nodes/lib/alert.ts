@@ -8,6 +8,7 @@ export type AlertKind =
   | 'cookie-expiring'
   | 'session-expired'
   | 'blocked'
+  | 'forbidden'
   | 'recovered'
   | 'block-started'
   | 'block-ending'

@@ -38,9 +38,9 @@ const anyValue = z.object({
   intValue: int64.nullish(),
   doubleValue: z.union([z.number(), z.string().max(40)]).nullish(),
   boolValue: z.boolean().nullish(),
-  arrayValue: z.unknown(),
-  kvlistValue: z.unknown(),
-  bytesValue: z.unknown(),
+  arrayValue: z.unknown().optional(),
+  kvlistValue: z.unknown().optional(),
+  bytesValue: z.unknown().optional(),
 });
 const keyValue = z.object({ key: z.string(), value: anyValue.nullish() });
 const attributeList = z.array(keyValue).nullish();

@@ -131,8 +131,9 @@ export = function (RED: NodeAPI) {
 
     const token = typeof node.credentials?.token === 'string' ? node.credentials.token : '';
     if (!token) {
-      node.status({ fill: 'red', shape: 'ring', text: 'no token' });
-      node.error('claude-code-telemetry needs a token: open the node and deploy again (the editor generates one)');
+      // an imported flow carries no credentials: not an error, a step left to do
+      node.status({ fill: 'yellow', shape: 'ring', text: 'no token: open the node and deploy' });
+      node.log('no token yet: open the node (the editor generates one) and deploy');
     } else {
       try {
         receiver = openReceiver(RED as unknown as HttpNodeHost, {

@@ -88,8 +88,11 @@ export = function (RED: NodeAPI) {
         .catch((err: unknown) => node.warn(`could not keep the telemetry timeline: ${err instanceof Error ? err.message : String(err)}`));
     }
 
-    /** Reports at `now`: output 1 when asked or changed, and the alerts due. */
-    function evaluate(send: boolean): TelemetryPayload {
+    /**
+     * Reports at `now`: output 1 when records changed, when the active block changed, or in
+     * answer to an input message; then the alerts due.
+     */
+    function evaluate(changed: boolean, answer?: { msg: NodeMessageInFlow; send: (m: unknown) => void }): void {
       const now = Date.now();
       const report = fold.report(now);
       const activeId = report.activeBlock ? report.activeBlock.id : null;
@@ -97,9 +100,9 @@ export = function (RED: NodeAPI) {
       lastActiveId = activeId;
       const events = alerts.evaluate(report as never, fold.limitLines, now).map((a) => ({ ...alertMessage(a) }));
       statusFor(report, now);
-      if (send || activeChanged) node.send([{ topic: label, payload: report }, null]);
+      if (answer) answer.send([{ ...answer.msg, topic: label, payload: report }, null]);
+      else if (changed || activeChanged) node.send([{ topic: label, payload: report }, null]);
       for (const e of events) node.send([null, e]);
-      return report;
     }
 
     function flush(): void {
@@ -173,9 +176,7 @@ export = function (RED: NodeAPI) {
       restored
         .then(() => {
           if (closed) return done();
-          const report = fold.report(Date.now());
-          statusFor(report, Date.now());
-          send([{ ...msg, topic: label, payload: report }, null]);
+          evaluate(false, { msg, send: send as (m: unknown) => void });
           done();
         })
         .catch((err: unknown) => done(err instanceof Error ? err : new Error(String(err))));

@@ -25,6 +25,8 @@ const STATE_KEY = 'telemetry';
 const THROTTLE_MS = 1000;
 /** Block-ending and idle alerts are checked this often when nothing arrives. */
 const TICK_MS = 15_000;
+/** The timeline is written to context at most this often (building it takes time when large), and on close. */
+const SAVE_MS = 10_000;
 
 export = function (RED: NodeAPI) {
   function ClaudeCodeTelemetryNode(this: TelemetryNode, def: TelemetryDef) {
@@ -44,6 +46,8 @@ export = function (RED: NodeAPI) {
     let flushTimer: NodeJS.Timeout | null = null;
     let tickTimer: NodeJS.Timeout | null = null;
     let saving: Promise<void> = Promise.resolve();
+    let saveTimer: NodeJS.Timeout | null = null;
+    let unsaved = false;
 
     const restored = (async () => {
       try {
@@ -81,7 +85,17 @@ export = function (RED: NodeAPI) {
       }
     }
 
+    function scheduleSave(): void {
+      unsaved = true;
+      if (saveTimer || closed) return;
+      saveTimer = setTimeout(() => {
+        saveTimer = null;
+        save();
+      }, SAVE_MS);
+    }
+
     function save(): void {
+      unsaved = false;
       const state = fold.toState();
       saving = saving
         .then(() => contextSet(node.context(), STATE_KEY, state))
@@ -112,7 +126,7 @@ export = function (RED: NodeAPI) {
       lastSent = Date.now();
       warnNewUnknownModels();
       evaluate(true);
-      save();
+      scheduleSave();
     }
 
     function scheduleFlush(): void {
@@ -187,11 +201,13 @@ export = function (RED: NodeAPI) {
       receiver?.close();
       if (flushTimer) clearTimeout(flushTimer);
       if (tickTimer) clearTimeout(tickTimer);
+      if (saveTimer) clearTimeout(saveTimer);
+      saveTimer = null;
       flushTimer = null;
       tickTimer = null;
       restored
         .then(() => {
-          if (dirty) save();
+          if (dirty || unsaved) save();
           return saving;
         })
         .then(

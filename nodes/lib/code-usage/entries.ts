@@ -23,6 +23,8 @@ export interface LimitLine {
   /** when the limit lifts, when the line says so */
   resetsAt: string | null;
   text: string;
+  /** the machine it came from, when lines of several machines are merged */
+  host?: string;
 }
 
 export function entryTokens(e: UsageEntry): number {

@@ -199,7 +199,11 @@ export = function (RED: NodeAPI) {
       for (const w of pending) w.done();
       pending = [];
       const finish = (running ?? Promise.resolve()).then(async () => {
-        if (!removed) return saveState(true);
+        if (!removed) {
+          await saveState(true);
+          await stateFile?.settled(); // a save started after a scan, too
+          return;
+        }
         // a removed node leaves no state behind
         await stateFile?.settled();
         (stateFile ?? (stateDir ? new ScanStateFile(path.join(stateDir, stateFileName(node.id)), '') : null))?.remove();

@@ -86,3 +86,28 @@ describe('secret headers in texts', function () {
     }
   });
 });
+
+describe('hostile answers stay bounded', function () {
+  const { firstFieldError } = lib('delivery/adapters/discord');
+
+  it('finds a Discord field error, and survives an answer nested 100,000 deep', function () {
+    assert.equal(firstFieldError({ embeds: { 0: { description: { _errors: [{ message: 'Must be 4096 or fewer in length.' }] } } } }), 'embeds.0.description: Must be 4096 or fewer in length.');
+    let deep = { _errors: [{ message: 'too deep to report' }] };
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    assert.equal(firstFieldError(deep), null, 'searched to a bounded depth, no stack overflow');
+    const wide = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`f${i}`, { x: {} }]));
+    wide.f9999 = { _errors: [{ message: 'past the search budget' }] };
+    assert.equal(firstFieldError(wide), null, 'a bounded number of objects is searched');
+    assert.equal(firstFieldError({ __proto__: { _errors: [{ message: 'inherited' }] } }), null, 'own properties only');
+    const long = firstFieldError({ _errors: [{ message: 'x'.repeat(100_000) }] });
+    assert.equal(long.length, 300);
+  });
+
+  it('trims trailing slashes of any length', function () {
+    const { trimSlash } = lib('http');
+    assert.equal(trimSlash(' https://a.test/// '), 'https://a.test');
+    const slashes = '/'.repeat(1_000_000);
+    assert.equal(trimSlash(`${slashes}x`), `${slashes}x`);
+    assert.equal(trimSlash(`https://a.test${slashes}`), 'https://a.test');
+  });
+});

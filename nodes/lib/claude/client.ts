@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ZodType } from 'zod';
 import { expandHome, readRegularFile, type FileReadError } from '../files';
-import { httpRequest, NetworkError, type Transport } from '../http';
+import { httpRequest, NetworkError, trimSlash, type Transport } from '../http';
 import { proxyUrl, type ProxyLogin } from '../proxy';
 import type { Organization, PayloadSource, Plan } from '../types';
 import { classifyResponse } from './classify';
@@ -65,10 +65,6 @@ const BROWSER_HEADERS: Record<string, string> = {
 };
 
 const ORG_CACHE_MS = 3_600_000;
-
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}
 
 function parseWith<T>(schema: ZodType<T>, json: unknown, what: string, service: string): T {
   const r = schema.safeParse(json);

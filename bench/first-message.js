@@ -26,18 +26,38 @@ const END = '2026-11-22T06:30:00Z';
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (xs) => `min ${Math.min(...xs).toFixed(0)} / median ${median(xs).toFixed(0)} ms`;
 
+/** Node-RED with debug logs, so the node's per-scan line says how many bytes it read. */
+const startRed = (userDir) => startNodeRed({ userDir, settings: { logging: { console: { level: 'debug', metrics: false, audit: false } } } });
+const bytesReadSince = (red, mark) => {
+  const m = /read (\d+) bytes of \d+ of \d+ files/.exec(red.log.slice(mark));
+  return m ? Number(m[1]) : NaN;
+};
+const treeBytes = (dir) => {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('.jsonl')) total += fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).size;
+  }
+  return total;
+};
+
 function flow(dir, collectorUrl) {
   return [
     { id: 'bench', type: 'tab', label: 'bench' },
+    // marks when the flows have started: the node's own part of a restart is measured from here
+    { id: 'mark', z: 'bench', type: 'inject', name: 'started', props: [{ p: 'payload' }], repeat: '', crontab: '', once: true, onceDelay: 0.1, topic: '', payload: '', payloadType: 'date', wires: [['mark-out']] },
+    collectorNode('mark-out', 'bench', collectorUrl, 'started'),
     { id: 'ccu', z: 'bench', type: 'claude-code-usage', name: 'bench', configDir: dir, interval: 3600, billingDay: 1, timezone: 'UTC', monthlySessions: 50, blockEndingMinutes: 30, inactivityMinutes: 10, host: 'bench', prices: '', wires: [['probe'], []] },
     collectorNode('probe', 'bench', collectorUrl, 'first'),
   ];
 }
 
-/** ms until the collector holds a message newer than `from`, counted from `t0`. */
+/** ms until the node's first message after `from`, counted from `t0`, and from the flows' start mark. */
 async function firstMessage(collector, from, t0) {
-  await collector.waitFor(() => true, 600_000, from);
-  return performance.now() - t0;
+  const started = collector.waitFor((m) => m.path === '/started', 600_000, from).then(() => performance.now());
+  await collector.waitFor((m) => m.path === '/first', 600_000, from);
+  const at = performance.now();
+  // the mark fires 100 ms (its onceDelay) after the flows started
+  return { ms: at - t0, afterStart: Math.max(0, at - ((await started) - 100)) };
 }
 
 async function main() {
@@ -51,31 +71,35 @@ async function main() {
     }
     const deploy = [];
     const restart = [];
-    const listening = [];
+    const restartNode = [];
+    const restartBytes = [];
     const cold = [];
     const theirs = [];
+    const total = treeBytes(dir);
     for (let i = 0; i < runs; i++) {
-      let red = await startNodeRed();
+      let red = await startRed();
       const userDir = red.userDir;
       try {
         let from = collector.messages.length;
         let t0 = performance.now();
         await red.request('POST', '/flows', flow(dir, collector.url), { 'Node-RED-Deployment-Type': 'full' });
-        deploy.push(await firstMessage(collector, from, t0));
+        deploy.push((await firstMessage(collector, from, t0)).ms);
         await new Promise((r) => setTimeout(r, 500)); // the scan state is written after the first scan
         await red.stop();
         from = collector.messages.length;
         t0 = performance.now();
-        red = await startNodeRed({ userDir });
-        listening.push(performance.now() - t0);
-        restart.push(await firstMessage(collector, from, t0));
+        red = await startRed(userDir);
+        const again = await firstMessage(collector, from, t0);
+        restart.push(again.ms);
+        restartNode.push(again.afterStart);
+        restartBytes.push(bytesReadSince(red, 0));
         // the same restart without the kept scan state: everything is read again
         await red.stop();
         fs.rmSync(path.join(userDir, '.claude-usage'), { recursive: true, force: true });
         from = collector.messages.length;
         t0 = performance.now();
-        red = await startNodeRed({ userDir });
-        cold.push(await firstMessage(collector, from, t0));
+        red = await startRed(userDir);
+        cold.push((await firstMessage(collector, from, t0)).ms);
       } finally {
         await red.stop();
         fs.rmSync(userDir, { recursive: true, force: true });
@@ -87,11 +111,12 @@ async function main() {
     }
     console.log(`\n${size} MiB, ${runs} runs (wall time a user waits):`);
     console.log(`  deploy → first message (running Node-RED, first scan):          ${fmt(deploy)}`);
-    console.log(`  restart → first message (Node-RED start-up, kept scan state):   ${fmt(restart)}`);
-    console.log(`    of which Node-RED's own start-up (spawn → HTTP answers):     ${fmt(listening)}`);
+    console.log(`  restart → first message (spawn → message, kept scan state):      ${fmt(restart)}`);
+    console.log(`    flows started → first message (the node's part):            ${fmt(restartNode)}`);
+    console.log(`    bytes read after the restart: ${median(restartBytes)} of ${total} (${((100 * median(restartBytes)) / total).toFixed(2)} %)`);
     console.log(`  restart → first message without the kept state (full rescan):  ${fmt(cold)}`);
     console.log(`  ccusage 20.0.24 blocks --json --offline (whole process):        ${fmt(theirs)}`);
-    console.log(`  deploy / ccusage (medians): ${(median(deploy) / median(theirs)).toFixed(2)}; a restart is Node-RED's start-up plus ${Math.max(0, median(restart) - median(listening)).toFixed(0)} ms`);
+    console.log(`  ratios of medians: deploy / ccusage ${(median(deploy) / median(theirs)).toFixed(2)}, restart (node's part) / ccusage ${(median(restartNode) / median(theirs)).toFixed(2)}`);
   }
   await collector.close();
 }

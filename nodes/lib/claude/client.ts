@@ -261,11 +261,19 @@ export class ClaudeCodeSource implements UsageSource {
 
 // ---------------------------------------------------------------- demo
 
+/** When this process started its first demo: redeploys keep the demo's rhythm, a restart begins it again. */
+let demoStartedAt: number | null = null;
+
 export class DemoSource implements UsageSource {
+  private readonly startedAt: number;
+
   constructor(
     private readonly name: string,
     private readonly clock: () => number = Date.now,
-  ) {}
+    startedAt?: number,
+  ) {
+    this.startedAt = startedAt ?? (demoStartedAt ??= clock());
+  }
 
   secrets(): string[] {
     return [];
@@ -276,7 +284,7 @@ export class DemoSource implements UsageSource {
   }
 
   async fetchUsage(): Promise<UsageSnapshot> {
-    return { organization: demoOrganization(this.name), plan: 'max_5x', planTier: 'default_claude_max_5x', source: 'demo', raw: demoUsage(this.name, this.clock()) };
+    return { organization: demoOrganization(this.name), plan: 'max_5x', planTier: 'default_claude_max_5x', source: 'demo', raw: demoUsage(this.name, this.clock(), this.startedAt) };
   }
 }
 

@@ -46,6 +46,8 @@ export interface ReceiverOptions {
   routes: ReceiverRoute[];
   /** Called with an error a handler threw; the request got a 500. */
   onError(err: unknown): void;
+  /** The JSON body of a refusal (413, 415, 400, 500); default `{ error: message }`. */
+  errorBody?(status: number, message: string): unknown;
 }
 
 /** The parts of Node-RED's API the receiver uses. */
@@ -250,6 +252,7 @@ export function openReceiver(host: HttpNodeHost, opts: ReceiverOptions): Receive
   const middleware = middlewareOf(host);
   const handlers: Handler[] = [];
   let closed = false;
+  const refusal = (status: number, message: string): ReceiverAnswer => ({ status, json: opts.errorBody ? opts.errorBody(status, message) : { error: message } });
 
   opts.routes.forEach((route, i) => {
     const handler: Handler = (req, res) => {
@@ -266,7 +269,7 @@ export function openReceiver(host: HttpNodeHost, opts: ReceiverOptions): Receive
       const type = mediaType(req.headers['content-type']);
       const refused = route.checkContentType(type);
       if (refused !== null) {
-        send(res, { status: 415, json: { error: refused } });
+        send(res, refusal(415, refused));
         req.resume();
         return;
       }
@@ -282,9 +285,9 @@ export function openReceiver(host: HttpNodeHost, opts: ReceiverOptions): Receive
               },
             }),
           (err: unknown) => {
-            if (err instanceof TooLarge) return { status: 413, json: { error: `the body is larger than ${route.maxBytes} bytes` } };
-            if (err instanceof BadEncoding) return { status: 415, json: { error: `content encoding not supported or damaged (${err.message.slice(0, 40)})` } };
-            return { status: 400, json: { error: 'the request body could not be read' } };
+            if (err instanceof TooLarge) return refusal(413, `the body is larger than ${route.maxBytes} bytes`);
+            if (err instanceof BadEncoding) return refusal(415, `content encoding not supported or damaged (${err.message.slice(0, 40)})`);
+            return refusal(400, 'the request body could not be read');
           },
         )
         .then(
@@ -302,7 +305,7 @@ export function openReceiver(host: HttpNodeHost, opts: ReceiverOptions): Receive
             } catch {
               // the owner's error handler failed too; the request still gets its answer
             }
-            send(res, { status: 500, json: { error: 'internal error' } });
+            send(res, refusal(500, 'internal error'));
           },
         )
         .catch(() => {

@@ -215,7 +215,7 @@ export = function (RED: NodeAPI) {
     }
 
     if (token === '') {
-      node.status({ fill: 'red', shape: 'ring', text: 'no token: open the node and deploy' });
+      node.status({ fill: 'yellow', shape: 'ring', text: 'no token: open the node and deploy' });
       node.log('no token set: open the node, which fills one in, and deploy');
     } else {
       try {

@@ -61,6 +61,17 @@ describe('claude-statusline node', function () {
   let server;
   let port;
   let clock;
+  /**
+   * With a configured context store Node-RED keeps a node's context when the node closes (as a
+   * persistent store does across a restart); the default unconfigured one drops it. The helper
+   * does not load the configured stores itself, so load() does (internal API, as the helper's own
+   * unload uses).
+   */
+  let persistent = false;
+  function usePersistentContext() {
+    persistent = true;
+    helper.settings({ contextStorage: { default: { module: 'memory' } } });
+  }
 
   beforeEach(async () => {
     await new Promise((r) => helper.startServer(r));
@@ -68,6 +79,8 @@ describe('claude-statusline node', function () {
   afterEach(async () => {
     clock?.restore();
     clock = null;
+    if (persistent) helper.settings({ contextStorage: {} });
+    persistent = false;
     await helper.unload();
     if (server) {
       server.closeAllConnections?.();
@@ -79,6 +92,7 @@ describe('claude-statusline node', function () {
 
   async function load(f = flow(), creds = { sl: { token: TOKEN } }) {
     await helper.load(wrapped, f, creds);
+    if (persistent) await helper._context.load();
     if (!server) {
       server = http.createServer((req, res) => nodeApp(req, res));
       await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -259,16 +273,17 @@ describe('claude-statusline node', function () {
   it('reads windows that come alone, null, with a null used_percentage or a null resets_at', async () => {
     await load(flow({ throttle: 0 }));
     const got = collect(helper.getNode('out'));
-    await post(report({ five: ABSENT, seven: { used_percentage: 30, resets_at: '1790290800' } }));
+    const epoch = Math.floor(Date.now() / 1000) + 3 * 86_400;
+    await post(report({ five: ABSENT, seven: { used_percentage: 30, resets_at: String(epoch) } }));
     await settle();
     assert.equal(got[0].payload.session, null);
     assert.deepEqual(got[0].payload.limits.map((l) => l.id), ['weekly']);
-    assert.equal(got[0].payload.weekly.resetsAt, new Date(1790290800 * 1000).toISOString());
+    assert.equal(got[0].payload.weekly.resetsAt, new Date(epoch * 1000).toISOString());
     await post(report({ five: { used_percentage: 10, resets_at: null }, seven: null }));
     await settle();
     assert.equal(got[1].payload.session.resetsAt, null);
     assert.equal(got[1].payload.weekly.pct, 30, 'a null window keeps its last value');
-    await post(report({ five: { used_percentage: null, resets_at: 1790290800 }, seven: { used_percentage: 31 } }));
+    await post(report({ five: { used_percentage: null, resets_at: epoch }, seven: { used_percentage: 31 } }));
     await settle();
     assert.equal(got[2].payload.session.pct, 10, 'a null used_percentage is absent');
     assert.equal(got[2].payload.weekly.pct, 31);
@@ -343,6 +358,7 @@ describe('claude-statusline node', function () {
   });
 
   it('keeps the last values in context and sends them again after a redeploy', async () => {
+    usePersistentContext();
     await load(flow({ throttle: 0 }));
     await post(report({ five: { used_percentage: 61 } }), { headers: { 'X-Claude-Host': 'desk' } });
     await settle();
@@ -358,6 +374,7 @@ describe('claude-statusline node', function () {
   });
 
   it('drops damaged kept values with one warning each, and starts fresh', async () => {
+    usePersistentContext();
     await load(flow({ throttle: 0 }));
     const ctx = helper.getNode('sl').context();
     ctx.set('last', { receivedAt: 'yesterday', windows: { session: { pct: 'x' } } });
@@ -382,8 +399,11 @@ describe('claude-statusline node', function () {
   });
 
   it('refuses a path another node serves, with a red "path in use" status, and serves nothing without a token', async () => {
-    await load([...flow(), { id: 'sl2', z: 'tab', type: 'claude-statusline', account: 'b', path: PATH, throttle: 5, history: 10, wires: [[]] }, { id: 'sl3', z: 'tab', type: 'claude-statusline', account: 'c', path: '/other', throttle: 5, history: 10, wires: [[]] }], { sl: { token: TOKEN } });
+    await load([...flow(), { id: 'sl2', z: 'tab', type: 'claude-statusline', account: 'b', path: PATH, throttle: 5, history: 10, wires: [[]] }, { id: 'sl3', z: 'tab', type: 'claude-statusline', account: 'c', path: '/other', throttle: 5, history: 10, wires: [[]] }], { sl: { token: TOKEN }, sl2: { token: TOKEN } });
     await settle();
+    const sl2 = helper.getNode('sl2');
+    assert.ok(callsOf(sl2, 'status').some((c) => c.args[0].fill === 'red' && /path in use: \/claude-usage\/statusline/.test(c.args[0].text)));
+    assert.ok(callsOf(helper.getNode('sl3'), 'status').some((c) => c.args[0].fill === 'yellow' && /no token/.test(c.args[0].text)));
     const logged = helper.log().args.map((a) => a[0]).filter((e) => e && e.id === 'sl2' && e.level === helper.log().ERROR);
     assert.ok(logged.some((e) => /already serves \/claude-usage\/statusline/.test(String(e.msg))), JSON.stringify(logged));
     assert.equal((await post(report())).status, 204, 'the first owner still serves');

@@ -53,7 +53,17 @@ function members(s, m,   i, k, e, n) {
   }
   return n
 }
-function unquote(v) { if (substr(v, 1, 1) == "\"") return substr(v, 2, length(v) - 2); return v }
+# The text of a JSON string, for display: \" and \\ undone, other escapes dropped.
+function unquote(v,   out, i, c) {
+  if (substr(v, 1, 1) != "\"") return v
+  v = substr(v, 2, length(v) - 2); out = ""
+  for (i = 1; i <= length(v); i++) {
+    c = substr(v, i, 1)
+    if (c == "\\") { i++; c = substr(v, i, 1); if (c == "u") { i += 4; c = "" } else if (c != "\"" && c != "\\" && c != "/") c = "" }
+    out = out c
+  }
+  return out
+}
 function civil(y, mo, d) { if (mo <= 2) { y--; mo += 12 } return 365 * y + int(y / 4) - int(y / 100) + int(y / 400) + int((153 * (mo - 3) + 2) / 5) + d - 719469 }
 # resets_at (epoch seconds, a numeric string or ISO text) → epoch seconds, or -1.
 function epoch(v,   t, z, off) {

@@ -222,3 +222,27 @@ describe('scripts/claude-statusline.sh (dash)', function () {
     assert.equal(requests.length, 2, 'only the runs with URL, token and curl posted');
   });
 });
+
+describe('scripts/claude-statusline.ps1 (read, not run: no PowerShell on the test machines)', function () {
+  const ps1 = fs.readFileSync(path.join(root, 'scripts', 'claude-statusline.ps1'), 'utf8');
+  const sh = fs.readFileSync(SCRIPT, 'utf8');
+
+  it('picks the same fields by name as the sh script and posts with a 2-second limit', function () {
+    const psNames = /foreach \(\$name in ([^)]*)\)/.exec(ps1)[1].match(/'([a-z_]+)'/g).map((s) => s.slice(1, -1));
+    const shNames = /split\("([a-z_ ]+)", want/.exec(sh)[1].split(' ');
+    assert.deepEqual(psNames, PICKED);
+    assert.deepEqual(shNames, PICKED);
+    assert.match(ps1, /-TimeoutSec 2\b/);
+    assert.match(sh, /--max-time 2\b/);
+  });
+
+  it('passes the token through the environment only and always exits 0', function () {
+    const uses = ps1.split('\n').filter((l) => /CLAUDE_USAGE_TOKEN/.test(l) && !l.trim().startsWith('#'));
+    assert.deepEqual(uses.map((l) => l.trim().replace(/\s+/g, ' ')).sort(), [
+      "$headers = @{ Authorization = 'Bearer ' + $env:CLAUDE_USAGE_TOKEN; 'X-Claude-Host' = $env:CLAUDE_USAGE_SENDER }",
+      'if ($env:CLAUDE_USAGE_URL -and $env:CLAUDE_USAGE_TOKEN) {',
+    ]);
+    assert.match(ps1.trimEnd(), /\nexit 0$/);
+    assert.doesNotMatch(ps1, /\$IsWindows\s*=/i, 'an automatic variable of PowerShell 7 is read-only');
+  });
+});

@@ -4,6 +4,7 @@ import { contextGet, contextSet } from './lib/context';
 import type { AccountHandle } from './lib/claude/account';
 import { initialAlertState, onPollFailure, onPollSuccess, restoreAlertState, type AccountAlertState } from './lib/claude/account-alerts';
 import { UsageError } from './lib/claude/errors';
+import { historySize } from './lib/claude/history';
 import { buildPayload, historyOf, keepSample, sampleOf } from './lib/claude/payload';
 import { FailureSpell, failureStatus, intervalMs, needsNewKey, nextPollDelay } from './lib/claude/schedule';
 import { formatPct } from './lib/format';
@@ -17,18 +18,11 @@ interface UsageDef extends NodeDef {
   history: string | number;
 }
 
-const DEFAULT_HISTORY = 2016;
-
 /** An input message waiting for the poll it asked for. */
 interface Waiter {
   msg: NodeMessageInFlow;
   send: (msgs: NodeMessage | Array<NodeMessage | null>) => void;
   done: (err?: Error) => void;
-}
-
-function historySize(value: unknown): number {
-  const n = Math.floor(Number(value === '' || value === undefined ? DEFAULT_HISTORY : value));
-  return Number.isFinite(n) && n >= 2 ? Math.min(n, 100_000) : DEFAULT_HISTORY;
 }
 
 function toUsageError(err: unknown): UsageError {

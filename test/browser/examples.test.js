@@ -22,7 +22,7 @@ const EXAMPLE_NAMES = fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.js
 /** Node properties that name another node (config nodes, dashboard groups and pages). */
 const REFERENCES = ['account', 'broker', 'group', 'page', 'ui', 'theme'];
 /** Our nodes whose first output the live tests watch. */
-const PROBED = ['claude-usage', 'claude-code-usage', 'claude-code-telemetry', 'claude-insight', 'claude-hass'];
+const PROBED = ['claude-usage', 'claude-code-usage', 'claude-code-telemetry', 'claude-insight', 'claude-hass', 'claude-statusline'];
 
 /** The examples the tests below look into, by file name (without .json). */
 const EXAMPLE = {

@@ -49,3 +49,36 @@ describe('lib/code-usage/demo', function () {
     assert.ok(demoRequests('h', liveStart + 107 * MIN, liveStart + 130 * MIN, anchor).length > 0, 'busy after the pause');
   });
 });
+
+describe('lib/code-usage/demo-feed', function () {
+  const { DemoFeed, DEMO_HISTORY_MS } = lib('code-usage/demo-feed');
+  const { Pricer } = lib('code-usage/pricing');
+  const { buildReport } = lib('code-usage/report');
+  const opts = { host: 'demo laptop', billingDay: 1, timeZone: 'UTC', monthlySessions: 50 };
+
+  it('gives a report with an active block at its start, priced, and a billing period of history', function () {
+    const feed = new DemoFeed('demo laptop', new Pricer(), anchor);
+    assert.strictEqual(feed.advance(anchor), true);
+    const report = buildReport(feed, opts, anchor);
+    assert.ok(report.activeBlock, 'the live session is an active block');
+    assert.ok(report.activeBlock.costUSD > 0 && report.activeBlock.totalTokens > 0);
+    assert.ok(report.period.sessions > 3, `${report.period.sessions} sessions this period`);
+    assert.ok(report.today.costUSD > 0);
+    assert.ok(feed.sorted()[0].t >= anchor - DEMO_HISTORY_MS);
+  });
+
+  it('takes only new requests as time goes on, in order, and forgets what is older than its history', function () {
+    const feed = new DemoFeed('demo laptop', new Pricer(), anchor);
+    feed.advance(anchor);
+    const before = feed.sorted().length;
+    assert.strictEqual(feed.advance(anchor), false, 'nothing new at the same time');
+    feed.advance(anchor + 10 * MIN);
+    const after = feed.sorted();
+    assert.ok(after.length > before, 'the live session goes on');
+    for (let i = 1; i < after.length; i++) assert.ok(after[i].t >= after[i - 1].t);
+    const whole = demoRequests('demo laptop', anchor - DEMO_HISTORY_MS, anchor + 10 * MIN, anchor);
+    assert.strictEqual(after.length, whole.length, 'the same requests as asked for in one go');
+    feed.advance(anchor + DEMO_HISTORY_MS);
+    assert.ok(feed.sorted()[0].t >= anchor, 'older entries dropped');
+  });
+});

@@ -4,6 +4,7 @@ import { alertMessage } from './lib/alert';
 import { formatClock, formatDuration } from './lib/format';
 import { BlockAlerts } from './lib/code-usage/alerts';
 import { readConfig, type CodeUsageConfig } from './lib/code-usage/config';
+import { DemoFeed } from './lib/code-usage/demo-feed';
 import { EntryStore } from './lib/code-usage/entries';
 import { Pricer } from './lib/code-usage/pricing';
 import { lineScannerProblem } from './lib/code-usage/line-scanner';
@@ -13,6 +14,7 @@ import { ScanStateFile, stateFileName, stateIdentity, TooLargeError } from './li
 import { whenFlowsStarted } from './lib/lifecycle';
 
 interface CodeUsageDef extends NodeDef {
+  mode: string;
   configDir: string;
   interval: string | number;
   billingDay: string | number;
@@ -43,7 +45,9 @@ export = function (RED: NodeAPI) {
     }
     const pricer = new Pricer(config.prices);
     const store = new EntryStore(pricer);
-    const reader = new LogReader(projectRoots(config.configDir), store);
+    const demo = config.mode === 'demo' ? new DemoFeed(config.host, pricer, Date.now()) : null;
+    // demo mode reads no files: the reader has no roots
+    const reader = new LogReader(demo ? [] : projectRoots(config.configDir), store);
     const slowReason = lineScannerProblem();
     if (slowReason) node.log(`reading logs with JSON.parse, more slowly: the WebAssembly line scanner cannot run here (${slowReason})`);
     const alerts = new BlockAlerts(config);
@@ -79,7 +83,7 @@ export = function (RED: NodeAPI) {
 
     /** Takes over the saved state once, before the first scan (when there are logs to read). */
     function loadState(): void {
-      if (stateLoaded || !stateDir || reader.roots.length === 0) return;
+      if (demo || stateLoaded || !stateDir || reader.roots.length === 0) return;
       stateLoaded = true;
       stateFile = new ScanStateFile(path.join(stateDir, stateFileName(node.id)), stateIdentity(reader.roots, config.prices));
       const loaded = stateFile.load();
@@ -120,20 +124,26 @@ export = function (RED: NodeAPI) {
       }
     }
 
+    /** Reads what is new in the logs (everything with `recalculate`). */
+    async function readLogs(recalculate: boolean): Promise<{ changed: boolean; corruptLines: number }> {
+      if (recalculate) reader.reset();
+      if (reader.roots.length === 0) reader.roots.push(...projectRoots(config.configDir));
+      if (reader.roots.length === 0) {
+        node.status({ fill: 'yellow', shape: 'ring', text: 'no Claude Code logs found' });
+      }
+      loadState();
+      const stats = await reader.scan();
+      node.debug(`read ${stats.bytesRead} bytes of ${stats.filesRead} of ${stats.files} files${stats.fromScratch ? ' from the start' : ''}`);
+      return stats;
+    }
+
     /** One scan; answers the waiting input messages, or sends output 1 when something changed. */
     async function scanOnce(): Promise<void> {
       const waiting = pending;
       pending = [];
       const recalculate = waiting.some((w) => w.msg.recalculate === true);
       try {
-        if (recalculate) reader.reset();
-        if (reader.roots.length === 0) reader.roots.push(...projectRoots(config.configDir));
-        if (reader.roots.length === 0) {
-          node.status({ fill: 'yellow', shape: 'ring', text: 'no Claude Code logs found' });
-        }
-        loadState();
-        const stats = await reader.scan();
-        node.debug(`read ${stats.bytesRead} bytes of ${stats.filesRead} of ${stats.files} files${stats.fromScratch ? ' from the start' : ''}`);
+        const stats = demo ? { changed: demo.advance(Date.now()), corruptLines: 0 } : await readLogs(recalculate);
         if (!flowsStarted) await sendsAllowed;
         if (closed) {
           for (const w of waiting) w.done();
@@ -142,12 +152,12 @@ export = function (RED: NodeAPI) {
         if (stats.corruptLines > 0) node.warn(`skipped ${stats.corruptLines} unreadable log line(s): not JSON, or longer than 64 MiB`);
         warnNewUnknownModels();
         const now = Date.now();
-        const report = buildReport(store, config, now);
+        const report = buildReport(demo ?? store, config, now);
         const activeId = report.activeBlock ? report.activeBlock.id : null;
         const changed = stats.changed || activeId !== lastActiveId;
         lastActiveId = activeId;
-        const events = alerts.evaluate(report, store.limitLines, now).map((a) => ({ ...alertMessage(a) }));
-        if (reader.roots.length) statusFor(report, now);
+        const events = alerts.evaluate(report, (demo ?? store).limitLines, now).map((a) => ({ ...alertMessage(a) }));
+        if (demo || reader.roots.length) statusFor(report, now);
         if (waiting.length) {
           for (const w of waiting) {
             w.send([{ ...w.msg, topic: config.host, payload: report }, null]);
@@ -211,7 +221,7 @@ export = function (RED: NodeAPI) {
       finish.then(() => done(), () => done());
     });
 
-    node.status({ fill: 'grey', shape: 'ring', text: 'reading logs…' });
+    node.status({ fill: 'grey', shape: 'ring', text: demo ? 'demo' : 'reading logs…' });
     tick();
   }
 

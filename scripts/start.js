@@ -1,7 +1,7 @@
 'use strict';
 // `npm start`: Node-RED (the dev dependency) with this package and Dashboard 2.0, a user dir
 // inside the repository (.node-red/, git-ignored), and every example flow on demo accounts
-// loaded on first start. PORT and HOST override 1880 and 127.0.0.1. MQTT nodes whose broker
+// loaded on first start, Claude Code nodes in demo mode. PORT and HOST override 1880 and 127.0.0.1. MQTT nodes whose broker
 // does not answer then are loaded disabled (said once), so that no connection error repeats.
 const fs = require('node:fs');
 const net = require('node:net');
@@ -20,13 +20,17 @@ function link(name, target) {
   fs.symlinkSync(target, at, 'dir');
 }
 
-/** Every example's nodes in one flow file (their ids never clash); without the module lists (global-config). */
+/**
+ * Every example's nodes in one flow file (their ids never clash); without the module lists
+ * (global-config); Claude Code nodes in demo mode, so every page is live with no logs.
+ */
 function exampleFlows() {
   const dir = path.join(root, 'examples');
   const nodes = [];
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     nodes.push(...JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')).filter((n) => n.type !== 'global-config'));
   }
+  for (const n of nodes) if (n.type === 'claude-code-usage') n.mode = 'demo';
   return nodes;
 }
 

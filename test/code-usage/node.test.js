@@ -253,4 +253,23 @@ describe('claude-code-usage node', function () {
     assert.equal(ctx.usage.length, 0);
     assert.ok(ctx.n1.error.args.some((a) => /prices: x.input/.test(String(a[0]))));
   });
+
+  it('in demo mode reports a simulated busy machine from no files, and its alerts fire as time goes on', async () => {
+    const start = Date.parse('2026-12-07T10:17:30.000Z');
+    clock = sinon.useFakeTimers({ now: start, toFake: ['Date'] });
+    const ctx = await deploy({ mode: 'demo', configDir: '/nonexistent', host: '' });
+    await until(() => ctx.usage.length > 0, 'the first report');
+    const first = ctx.usage[0].payload;
+    assert.equal(first.host, 'demo laptop');
+    assert.ok(first.activeBlock && first.activeBlock.totalTokens > 0, 'the live session is an active block');
+    assert.ok(first.period.sessions > 1 && first.today.costUSD > 0);
+    assert.equal(ctx.usage[0].topic, 'demo laptop');
+    const later = await scanAt(ctx, new Date(start + 30 * 60_000).toISOString());
+    assert.ok(later.payload.activeBlock.totalTokens > first.activeBlock.totalTokens, 'the session goes on');
+    // the live session pauses 55 minutes after the start for 12 minutes: idle after 10
+    await scanAt(ctx, new Date(start + 66 * 60_000).toISOString());
+    assert.ok(kinds(ctx.alerts).includes('inactive'), kinds(ctx.alerts).join());
+    assert.equal(ctx.n1.warn.callCount, 0);
+    assert.equal(ctx.n1.error.callCount, 0);
+  });
 });

@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { resolveTimeZone } from '../format';
 import type { PriceOverride } from './pricing';
 
+/** `logs` reads Claude Code's log files; `demo` simulates a busy machine, with no files. */
+export type CodeUsageMode = 'logs' | 'demo';
+
 export interface CodeUsageConfig {
+  mode: CodeUsageMode;
   configDir: string;
   intervalMs: number;
   billingDay: number;
@@ -49,7 +53,9 @@ export function parsePrices(text: unknown): Record<string, PriceOverride> {
 }
 
 export function readConfig(raw: Record<string, unknown>): CodeUsageConfig {
+  const mode: CodeUsageMode = raw.mode === 'demo' ? 'demo' : 'logs';
   return {
+    mode,
     configDir: typeof raw.configDir === 'string' ? raw.configDir.trim() : '',
     intervalMs: numberIn(raw.interval, 10, 1, 86_400) * 1000,
     billingDay: numberIn(raw.billingDay, 1, 1, 28, true),
@@ -57,7 +63,7 @@ export function readConfig(raw: Record<string, unknown>): CodeUsageConfig {
     monthlySessions: numberIn(raw.monthlySessions, 50, 0, 1e6, true),
     blockEndingMinutes: numberIn(raw.blockEndingMinutes, 30, 0, 300),
     inactivityMinutes: numberIn(raw.inactivityMinutes, 10, 0, 1e6),
-    host: (typeof raw.host === 'string' && raw.host.trim()) || os.hostname(),
+    host: (typeof raw.host === 'string' && raw.host.trim()) || (mode === 'demo' ? 'demo laptop' : os.hostname()),
     prices: parsePrices(raw.prices),
   };
 }

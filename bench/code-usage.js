@@ -1,6 +1,8 @@
 'use strict';
 // Side-by-side benchmark: claude-code-usage's reader vs ccusage 20 (`blocks --json --offline`)
-// on trees from the shared generator. Prints wall time and peak RSS of each (as separate
+// on trees from test/support/claude-logs.js (or the generator GEN_CLAUDE_LOGS names, a
+// script taking the same --out/--size-mb/--end options). ccusage is installed into
+// .cache/ccusage on first use. Prints wall time and peak RSS of each (as separate
 // processes, measured with /usr/bin/time when present) and the ratio, then idle rescans,
 // and checks that both found the same blocks.
 //   npm run bench:code-usage -- [--size 200,1024] [--runs 5]
@@ -9,8 +11,10 @@ const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
-const GENERATOR = process.env.GEN_CLAUDE_LOGS || '/work/shared/tools/gen-claude-logs.js';
-const CCUSAGE = path.join(root, 'node_modules', '.bin', 'ccusage');
+const { ccusageBin } = require('../scripts/cache-install');
+
+const GENERATOR = process.env.GEN_CLAUDE_LOGS || path.join(root, 'test', 'support', 'claude-logs.js');
+const CCUSAGE = ccusageBin();
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : dflt;

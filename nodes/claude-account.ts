@@ -2,7 +2,8 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { Request, Response } from 'express';
 import { Account, type AccountHandle } from './lib/claude/account';
 import { createSource } from './lib/claude/client';
-import { cookieExpiry } from './lib/claude/cookie';
+import { changedDestinations, destinationRefusal, isJsonRequest, JSON_ONLY } from './lib/admin';
+import { cookieExpiry, cookieSetAtProblem } from './lib/claude/cookie';
 import { buildPayload } from './lib/claude/payload';
 import { accountSettings, isAuthMode, warnDaysOf, type AccountProps } from './lib/claude/settings';
 import { redact } from './lib/redact';
@@ -20,6 +21,11 @@ function requestTimeout(RED: NodeAPI): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+/** Where a stored session key may go: the deployed node's own settings of these. */
+const COOKIE_DESTINATION = ['baseUrl', 'proxy', 'transport'] as const;
+/** Where the host's Claude Code login may go, and which file it comes from. */
+const CLAUDE_CODE_DESTINATION = ['credentialsFile', 'oauthBaseUrl', 'proxy', 'transport'] as const;
+
 export = function (RED: NodeAPI) {
   function ClaudeAccountNode(this: Node, config: AccountDef) {
     RED.nodes.createNode(this, config);
@@ -30,6 +36,8 @@ export = function (RED: NodeAPI) {
       node.log('claude.ai rotated the session key; the new one is used until the next restart');
     });
     const cookieSetAt = typeof config.cookieSetAt === 'string' ? config.cookieSetAt : '';
+    const dateProblem = settings.auth === 'cookie' ? cookieSetAtProblem(cookieSetAt) : null;
+    if (dateProblem) node.warn(`${dateProblem}: the cookie's expiry is unknown until the key is pasted again`);
     const handle: AccountHandle = {
       settings,
       account: new Account(source),
@@ -45,21 +53,33 @@ export = function (RED: NodeAPI) {
 
   // The editor's Verify button: tries the dialog's (possibly undeployed) values.
   RED.httpAdmin.post('/claude-account/verify', RED.auth.needsPermission('claude-account.write'), (req: Request, res: Response) => {
+    const refuse = (status: number, message: string) => res.status(status).json({ ok: false, code: status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST', message });
+    if (!isJsonRequest(req)) return void refuse(415, JSON_ONLY);
     const body = req.body as (AccountProps & { id?: unknown; sessionKey?: unknown }) | undefined;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      res.status(400).json({ ok: false, code: 'BAD_REQUEST', message: 'expected a JSON object with the account properties' });
-      return;
-    }
-    if (body.auth !== undefined && !isAuthMode(body.auth)) {
-      res.status(400).json({ ok: false, code: 'BAD_REQUEST', message: 'auth must be cookie, claude-code or demo' });
-      return;
-    }
-    let sessionKey = typeof body.sessionKey === 'string' ? body.sessionKey : '';
-    // The stored key only of a deployed claude-account: never another node's secret, sent to a URL from the request.
-    if ((sessionKey === '' || sessionKey === '__PWRD__') && typeof body.id === 'string' && RED.nodes.getNode(body.id)?.type === 'claude-account') {
-      sessionKey = (RED.nodes.getCredentials(body.id) as AccountCredentials | undefined)?.sessionKey ?? '';
-    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return void refuse(400, 'expected a JSON object with the account properties');
+    if (body.auth !== undefined && !isAuthMode(body.auth)) return void refuse(400, 'auth must be cookie, claude-code or demo');
+    const dateProblem = cookieSetAtProblem(body.cookieSetAt);
+    if (dateProblem) return void refuse(400, dateProblem);
     const settings = accountSettings(body, requestTimeout(RED));
+    const deployedNode = typeof body.id === 'string' ? RED.nodes.getNode(body.id) : null;
+    const deployed = deployedNode?.type === 'claude-account' ? (deployedNode as unknown as AccountHandle).settings : null;
+    let sessionKey = typeof body.sessionKey === 'string' ? body.sessionKey : '';
+    if (settings.auth === 'cookie' && (sessionKey === '' || sessionKey === '__PWRD__')) {
+      // the stored key only of a deployed claude-account, and only to that node's own host
+      if (deployed && typeof body.id === 'string') {
+        const changed = changedDestinations(settings as unknown as Record<string, unknown>, deployed as unknown as Record<string, unknown>, COOKIE_DESTINATION);
+        if (changed.length) return void refuse(400, destinationRefusal(changed, 'the stored session key'));
+        sessionKey = (RED.nodes.getCredentials(body.id) as AccountCredentials | undefined)?.sessionKey ?? '';
+      }
+    }
+    if (settings.auth === 'claude-code') {
+      // Claude Code's login file on this host: read only for a deployed node, with its own settings
+      if (!deployed) {
+        return void res.json({ ok: false, code: 'NO_CREDENTIALS', message: 'Deploy this account first: Verify reads the Claude Code login file only for a deployed account, with its deployed settings' });
+      }
+      const changed = changedDestinations(settings as unknown as Record<string, unknown>, deployed as unknown as Record<string, unknown>, CLAUDE_CODE_DESTINATION);
+      if (changed.length) return void refuse(400, destinationRefusal(changed, "the Claude Code login on this host"));
+    }
     const source = createSource(settings, sessionKey);
     const secrets = () => [sessionKey, ...source.secrets()];
     const cookie = settings.auth === 'cookie' ? cookieExpiry(typeof body.cookieSetAt === 'string' ? body.cookieSetAt : '') : null;
@@ -71,7 +91,7 @@ export = function (RED: NodeAPI) {
     })().catch((err: unknown) => {
       const e = err as { code?: unknown; message?: unknown };
       const code = typeof e?.code === 'string' ? e.code : 'ERROR';
-      res.json({ ok: false, code, message: redact(String(e?.message ?? err), secrets()) });
+      if (!res.headersSent) res.json({ ok: false, code, message: redact(String(e?.message ?? err), secrets()) });
     });
   });
 };

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { NodeAPI, Node, NodeDef, NodeMessageInFlow } from 'node-red';
 import { alertMessage } from './lib/alert';
 import { formatClock, formatDuration } from './lib/format';
@@ -8,6 +9,7 @@ import { Pricer } from './lib/code-usage/pricing';
 import { lineScannerProblem } from './lib/code-usage/line-scanner';
 import { LogReader, projectRoots } from './lib/code-usage/reader';
 import { buildReport, type CodeUsagePayload } from './lib/code-usage/report';
+import { ScanStateFile, stateFileName, stateIdentity, TooLargeError } from './lib/code-usage/scan-state';
 import { whenFlowsStarted } from './lib/lifecycle';
 
 interface CodeUsageDef extends NodeDef {
@@ -23,6 +25,9 @@ interface CodeUsageDef extends NodeDef {
 }
 
 type Msg = NodeMessageInFlow & { recalculate?: unknown };
+
+/** While logs keep changing, the scan state is written at most this often (and on close). */
+const SAVE_EVERY_MS = 15 * 60_000;
 
 export = function (RED: NodeAPI) {
   function ClaudeCodeUsageNode(this: Node, def: CodeUsageDef) {
@@ -48,6 +53,54 @@ export = function (RED: NodeAPI) {
     let running: Promise<void> | null = null;
     let pending: Array<{ msg: Msg; send: (m: unknown) => void; done: (err?: Error) => void }> = [];
     let timer: NodeJS.Timeout | null = null;
+
+    // The first scan starts now; what it finds is sent once the flows run.
+    let flowsStarted = false;
+    let releaseSends = (): void => undefined;
+    const sendsAllowed = new Promise<void>((resolve) => (releaseSends = resolve));
+    const cancelStartWait = whenFlowsStarted(RED, () => {
+      flowsStarted = true;
+      releaseSends();
+    });
+
+    // Scan state under the user directory: after a restart only new bytes are read.
+    const userDir = (RED.settings as { userDir?: unknown }).userDir;
+    const stateDir = typeof userDir === 'string' && userDir ? path.join(userDir, '.claude-usage') : null;
+    let stateFile: ScanStateFile | null = null;
+    let stateLoaded = false;
+    let stateProblemSaid = false;
+    let saved = { reader: -1, store: -1, at: 0 };
+    const saidNoState = (why: string): void => {
+      if (stateProblemSaid) return;
+      stateProblemSaid = true;
+      node.log(`scan state not kept (${why}): after a restart every log file is read again`);
+    };
+    if (!stateDir) saidNoState('no user directory');
+
+    /** Takes over the saved state once, before the first scan (when there are logs to read). */
+    function loadState(): void {
+      if (stateLoaded || !stateDir || reader.roots.length === 0) return;
+      stateLoaded = true;
+      stateFile = new ScanStateFile(path.join(stateDir, stateFileName(node.id)), stateIdentity(reader.roots, config.prices));
+      const loaded = stateFile.load();
+      if (loaded.state) {
+        store.restore(loaded.state.store);
+        reader.restore(loaded.state.reader);
+        saved = { reader: reader.revision, store: store.revision, at: Date.now() };
+      } else if (loaded.reason === 'foreign') node.log(`scan state not used (${loaded.detail}): reading every log file`);
+      else if (loaded.reason !== 'missing') node.warn(`scan state not used (${loaded.detail}): reading every log file`);
+    }
+
+    /** Writes the state when it changed: at once after the first scan and on close, else at most every SAVE_EVERY_MS. */
+    function saveState(force: boolean): Promise<void> {
+      if (!stateFile || (reader.revision === saved.reader && store.revision === saved.store)) return Promise.resolve();
+      if (!force && saved.at !== 0 && Date.now() - saved.at < SAVE_EVERY_MS) return Promise.resolve();
+      saved = { reader: reader.revision, store: store.revision, at: Date.now() };
+      return stateFile.save({ reader: reader.snapshot(), store: store.snapshot() }).catch((err: unknown) => {
+        const why = err instanceof TooLargeError ? err.message : `${(err as NodeJS.ErrnoException).code ?? String(err)} in ${stateDir}`;
+        saidNoState(why);
+      });
+    }
 
     function statusFor(report: CodeUsagePayload, now: number): void {
       const b = report.activeBlock;
@@ -78,7 +131,10 @@ export = function (RED: NodeAPI) {
         if (reader.roots.length === 0) {
           node.status({ fill: 'yellow', shape: 'ring', text: 'no Claude Code logs found' });
         }
+        loadState();
         const stats = await reader.scan();
+        node.debug(`read ${stats.bytesRead} bytes of ${stats.filesRead} of ${stats.files} files${stats.fromScratch ? ' from the start' : ''}`);
+        if (!flowsStarted) await sendsAllowed;
         if (closed) {
           for (const w of waiting) w.done();
           return;
@@ -101,6 +157,7 @@ export = function (RED: NodeAPI) {
         }
         for (const e of events) node.send([null, e]);
         for (const w of waiting) w.done();
+        void saveState(false);
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
         node.status({ fill: 'red', shape: 'ring', text: 'scan failed' });
@@ -132,20 +189,30 @@ export = function (RED: NodeAPI) {
       requestScan();
     });
 
-    node.on('close', (_removed: boolean, done: () => void) => {
+    node.on('close', (removed: boolean, done: () => void) => {
       closed = true;
-      cancelFirstScan();
+      cancelStartWait();
+      releaseSends();
       if (timer) clearTimeout(timer);
       timer = null;
       reader.abort();
       for (const w of pending) w.done();
       pending = [];
-      const finish = running ?? Promise.resolve();
+      const finish = (running ?? Promise.resolve()).then(async () => {
+        if (!removed) {
+          await saveState(true);
+          await stateFile?.settled(); // a save started after a scan, too
+          return;
+        }
+        // a removed node leaves no state behind
+        await stateFile?.settled();
+        (stateFile ?? (stateDir ? new ScanStateFile(path.join(stateDir, stateFileName(node.id)), '') : null))?.remove();
+      });
       finish.then(() => done(), () => done());
     });
 
     node.status({ fill: 'grey', shape: 'ring', text: 'reading logs…' });
-    const cancelFirstScan = whenFlowsStarted(RED, tick);
+    tick();
   }
 
   RED.nodes.registerType('claude-code-usage', ClaudeCodeUsageNode);

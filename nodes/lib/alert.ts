@@ -8,6 +8,7 @@ export type AlertKind =
   | 'cookie-expiring'
   | 'session-expired'
   | 'blocked'
+  | 'forbidden'
   | 'recovered'
   | 'block-started'
   | 'block-ending'
@@ -28,6 +29,8 @@ export interface Alert {
   resetsAt: string | null;
   level: AlertLevel;
   at: string;
+  /** the machine an alert applies to, from sources that merge several (claude-code-telemetry) */
+  host?: string;
 }
 
 export interface AlertMessage {

@@ -41,7 +41,18 @@ export class NetworkError extends Error {
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 
+/** True for an absolute http: or https: URL: the only schemes either transport speaks. */
+export function isHttpUrl(text: string): boolean {
+  try {
+    const u = new URL(text);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
+  if (!isHttpUrl(req.url)) throw new NetworkError('only http and https URLs are allowed', 'EPROTO');
   return (req.transport ?? 'undici') === 'curl' ? curlRequest(req) : undiciRequest(req);
 }
 
@@ -155,6 +166,9 @@ export function curlConfig(req: HttpRequest): string {
     `max-time = ${Math.max(1, Math.ceil((req.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000))}`,
     `max-filesize = ${req.maxBodyBytes ?? DEFAULT_MAX_BODY}`,
     'compressed',
+    // http and https only, for the request and for any redirect it follows
+    'proto = "=http,https"',
+    'proto-redir = "=http,https"',
   ];
   if (req.proxy) lines.push(`proxy = ${curlQuote(req.proxy)}`);
   for (const [k, v] of Object.entries(req.headers ?? {})) lines.push(`header = ${curlQuote(`${k}: ${v}`)}`);

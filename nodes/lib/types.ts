@@ -1,56 +1,18 @@
-// The message shapes of the spec (../shared/spec.md), shared by every node.
+// The message shapes of the spec, shared by every node. The claude-usage payload and its parts
+// are defined beside their schema.
 
-export type Plan = 'pro' | 'max_5x' | 'max_20x' | 'team' | 'enterprise' | 'free' | null;
-
-export type LimitKind = 'session' | 'weekly' | 'weekly_scoped' | 'other';
-
-export interface UsageWindow {
-  pct: number;
-  resetsAt: string | null;
-  resetsInMinutes: number | null;
-}
-
-export interface UsageLimit extends UsageWindow {
-  id: string;
-  kind: LimitKind;
-  label: string;
-}
-
-export interface ExtraUsage {
-  enabled: boolean;
-  usedCredits: number;
-  monthlyLimit: number | null;
-  currency: string;
-  pct: number | null;
-}
-
-export interface Pace {
-  pctPerHour: number;
-  projectedPctAtReset: number | null;
-  exhaustsAt: string | null;
-}
-
-export interface Organization {
-  uuid: string;
-  name: string;
-}
-
-export interface UsagePayload {
-  account: string;
-  organization: Organization | null;
-  plan: Plan;
-  fetchedAt: string;
-  session: UsageWindow | null;
-  weekly: UsageWindow | null;
-  limits: UsageLimit[];
-  extraUsage: ExtraUsage | null;
-  pace: { session: Pace | null; weekly: Pace | null };
-  cookie: { expiresAt: string | null; daysLeft: number | null } | null;
-}
-
-/** One kept sample, for pace and for `msg.history` replays. */
-export interface UsageSample {
-  fetchedAt: string;
-  pct: Record<string, number>;
-  resetsAt?: Record<string, string | null>;
-}
+export type {
+  Breakdown,
+  BreakdownRow,
+  CreditPool,
+  ExtraUsage,
+  LimitKind,
+  Organization,
+  Pace,
+  PayloadSource,
+  Plan,
+  UsageLimit,
+  UsagePayload,
+  UsageSample,
+  UsageWindow,
+} from './schemas/usage-payload';

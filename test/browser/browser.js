@@ -15,8 +15,9 @@ const EDITOR_SETTINGS = { telemetry: { enabled: false } };
 
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-function chromiumAvailable() {
-  return fs.existsSync(CHROMIUM);
+/** Throws (failing the test, never skipping it) when there is no Chromium to drive. */
+function requireChromium() {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install it (Debian: apt-get install chromium) or set CHROMIUM_BIN`);
 }
 
 async function launchBrowser({ width = 1400, height = 900 } = {}) {
@@ -55,4 +56,4 @@ async function screenshot(target, name, opts = {}) {
   return file;
 }
 
-module.exports = { launchBrowser, screenshot, chromiumAvailable, SHOTS, EDITOR_SETTINGS };
+module.exports = { launchBrowser, screenshot, requireChromium, CHROMIUM, SHOTS, EDITOR_SETTINGS };

@@ -7,23 +7,22 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
 const mqtt = require('mqtt');
 const { root } = require('../support/node-red');
-const { startNodeRed } = require('../support/red-process');
+const { startNodeRed, logProblems } = require('../support/red-process');
 const { startCollector, collectorNode } = require('../support/collector');
-const { startMosquitto, mosquittoAvailable } = require('../support/mosquitto');
-const { launchBrowser, screenshot, chromiumAvailable, EDITOR_SETTINGS } = require('./browser');
+const { startMosquitto, requireMosquitto } = require('../support/mosquitto');
+const { generateClaudeLogs } = require('../support/claude-logs');
+const { launchBrowser, screenshot, requireChromium, EDITOR_SETTINGS } = require('./browser');
 const { ALL_TYPES, CHANNELS } = require('./package-nodes');
 
 const MODULE = '@claude-usage/node-red-claude-usage';
 const EXAMPLES_DIR = path.join(root, 'examples');
 const EXAMPLE_NAMES = fs.readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-const LOG_GENERATOR = path.resolve(root, '..', 'shared', 'tools', 'gen-claude-logs.js');
 /** Node properties that name another node (config nodes, dashboard groups and pages). */
 const REFERENCES = ['account', 'broker', 'group', 'page', 'ui', 'theme'];
 /** Our nodes whose first output the live tests watch. */
-const PROBED = ['claude-usage', 'claude-code-usage', 'claude-hass'];
+const PROBED = ['claude-usage', 'claude-code-usage', 'claude-code-telemetry', 'claude-insight', 'claude-hass'];
 
 /** The examples the tests below look into, by file name (without .json). */
 const EXAMPLE = {
@@ -76,17 +75,6 @@ describe('examples: the flow files', () => {
       if (channels.length) assert.ok(flow.some((n) => n.type === 'comment' && /credential/i.test(n.info)), `${name}: no comment about credentials`);
     }
   });
-
-  it('share identical config nodes (accounts, dashboard base and theme) so they can be imported together', () => {
-    const seen = new Map();
-    for (const name of EXAMPLE_NAMES) {
-      for (const n of readExample(name).filter((x) => !x.z && x.type !== 'tab')) {
-        if (seen.has(n.id)) assert.deepEqual(n, seen.get(n.id), `${n.type} ${n.id} differs between examples`);
-        else seen.set(n.id, n);
-      }
-    }
-    assert.equal([...seen.values()].filter((n) => n.type === 'ui-base').length, 1, 'one dashboard base');
-  });
 });
 
 /** The example plus a collector probe on the first output of each of our nodes that should produce messages. */
@@ -103,13 +91,6 @@ function withProbes(flow, collectorUrl) {
   return { flow: [...nodes, ...probes], probes: probes.map((p) => p.id) };
 }
 
-/** Lines of the Node-RED log since `mark` that tell of a problem: errors, and warnings from our nodes. */
-function problems(log, mark) {
-  return log
-    .slice(mark)
-    .split('\n')
-    .filter((l) => /\[error\]/.test(l) || /\[warn\] \[(claude-|ui-)/.test(l));
-}
 
 describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium', function () {
   this.timeout(180_000);
@@ -120,10 +101,10 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
   let registered = new Set();
 
   before(async function () {
-    if (!chromiumAvailable()) this.skip();
+    requireChromium();
     logsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-logs-'));
     // A small Claude Code log tree whose newest session ended minutes ago: an active block.
-    execFileSync(process.execPath, [LOG_GENERATOR, '--out', logsDir, '--size-mb', '1', '--days', '3', '--projects', '3', '--end', new Date().toISOString()], { stdio: 'ignore' });
+    generateClaudeLogs({ out: logsDir, sizeMb: 1, days: 3, projects: 3 });
     collector = await startCollector();
     red = await startNodeRed({ dashboard: true, settings: EDITOR_SETTINGS, env: { CLAUDE_CONFIG_DIR: logsDir } });
     const sets = (await red.request('GET', '/nodes', undefined, { accept: 'application/json' })).json;
@@ -139,14 +120,9 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
     if (logsDir) fs.rmSync(logsDir, { recursive: true, force: true });
   });
 
-  /** Skips the test (saying why) when the flow needs node types of this package that are not built yet. */
+  /** Fails when the flow needs node types that this Node-RED does not have. */
   function requireTypes(test, flow) {
     const missing = [...new Set(flow.map((n) => n.type))].filter((t) => t !== 'tab' && !registered.has(t));
-    const notBuilt = missing.filter((t) => ALL_TYPES.includes(t));
-    if (notBuilt.length) {
-      test.test.title += ` (skipped: ${notBuilt.join(', ')} not in this build yet)`;
-      test.skip();
-    }
     assert.deepEqual(missing, [], 'missing node types');
   }
 
@@ -164,7 +140,7 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
     await red.deploy(probed);
     for (const probe of probes) await collector.waitFor((m) => m.path === `/${probe}`, 30_000, from);
     await new Promise((r) => setTimeout(r, 1500));
-    assert.deepEqual(problems(red.log, mark), [], 'the example logged problems');
+    assert.deepEqual(logProblems(red.log, mark), [], 'the example logged problems');
     return collector.messages.slice(from);
   }
 
@@ -260,7 +236,7 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
   });
 
   it(`${EXAMPLE.hass}: pointed at a real broker, Home Assistant gets the discovery configs and states`, async function () {
-    if (!mosquittoAvailable()) this.skip();
+    requireMosquitto();
     const flow = await getExample(EXAMPLE.hass);
     requireTypes(this, flow);
     const broker = await startMosquitto();
@@ -286,7 +262,7 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
       const state = JSON.parse(seen.get('claude-usage/work/state'));
       assert.equal(typeof state.session_pct, 'number');
       assert.equal(state.status, 'ok');
-      assert.deepEqual(problems(red.log, mark), []);
+      assert.deepEqual(logProblems(red.log, mark), []);
     } finally {
       await client.endAsync();
       await red.deploy([]);
@@ -303,7 +279,7 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
       const mark = bare.log.length;
       await bare.deploy(flow);
       await new Promise((r) => setTimeout(r, 2000));
-      assert.deepEqual(problems(bare.log, mark), []);
+      assert.deepEqual(logProblems(bare.log, mark), []);
     } finally {
       await bare.stop();
       bare.cleanup();

@@ -1,10 +1,10 @@
 'use strict';
 // Every node type of the package, with a sample configuration for end-to-end flows.
-// Properties follow ../shared/spec.md. `collector` is the URL of a loopback sink
+// Properties as the README and node help describe them. `collector` is the URL of a loopback sink
 // standing in for each alert service.
 
 const CHANNELS = ['claude-discord', 'claude-webhook', 'claude-pushover', 'claude-matrix', 'claude-ntfy', 'claude-telegram'];
-const ALL_TYPES = ['claude-account', 'claude-usage', 'claude-threshold', ...CHANNELS, 'claude-code-usage', 'claude-hass'];
+const ALL_TYPES = ['claude-account', 'claude-usage', 'claude-threshold', ...CHANNELS, 'claude-code-usage', 'claude-hass', 'claude-insight'];
 
 /** Per channel: the properties and credentials that send its alerts to the collector at `/<type>`. */
 function channelConfig(type, collector) {
@@ -53,6 +53,9 @@ function packageFlow(available, collector, z = 'tab-package') {
   }
   if (available.has('claude-hass')) {
     nodes.push({ id: idOf('claude-hass'), type: 'claude-hass', name: '', prefix: 'homeassistant', baseTopic: 'claude-usage', devicePrefix: 'Claude', ...at(), wires: [[]] });
+  }
+  if (available.has('claude-insight')) {
+    nodes.push({ id: idOf('claude-insight'), type: 'claude-insight', name: '', account: '', elsewherePct: 3, capChangePct: 25, minCalibrationPct: 10, windowsKept: 12, ...at(), wires: [[], []] });
   }
   return nodes;
 }

@@ -4,7 +4,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
+const { generateClaudeLogs } = require('../support/claude-logs');
 const { root } = require('../support/node-red');
 const { startNodeRed } = require('../support/red-process');
 const { launchBrowser, EDITOR_SETTINGS } = require('./browser');
@@ -18,7 +18,7 @@ const WAIT_FOR_POLLS_MS = Number(process.env.SCREENSHOT_WAIT_MS || 70_000);
 async function main() {
   fs.mkdirSync(OUT, { recursive: true });
   const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-logs-'));
-  execFileSync(process.execPath, [path.resolve(root, '..', 'shared', 'tools', 'gen-claude-logs.js'), '--out', logs, '--size-mb', '2', '--days', '10', '--projects', '4', '--end', new Date().toISOString()], { stdio: 'ignore' });
+  generateClaudeLogs({ out: logs, sizeMb: 2, days: 10, projects: 4 });
   const red = await startNodeRed({ dashboard: true, settings: EDITOR_SETTINGS, env: { CLAUDE_CONFIG_DIR: logs } });
   const browser = await launchBrowser({ width: 1200, height: 760 });
   try {

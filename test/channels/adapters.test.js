@@ -4,7 +4,7 @@
 // text limits, and no secret in any error even when the fake echoes it.
 const assert = require('node:assert/strict');
 const { lib } = require('../support/node-red');
-const { deliver } = lib('delivery/core');
+const { deliver, forgetResolved } = lib('delivery/core');
 const { makeAlert } = lib('alert');
 const { discordAdapter, DISCORD_COLOURS } = lib('delivery/adapters/discord');
 const { webhookAdapter } = lib('delivery/adapters/webhook');
@@ -278,9 +278,12 @@ describe('channel adapters against their fakes', () => {
     after(() => fake.close());
     beforeEach(() => {
       fake.reset();
+      fake.resetRooms();
       fake.events.length = 0;
+      forgetResolved();
     });
     const cfg = (extra = {}) => ({ accessToken: fake.accessToken, homeserver: fake.url, room: fake.roomId, msgtype: 'm.text', ...extra });
+    const lookups = () => fake.requests.filter((r) => r.method === 'GET').length;
 
     it('PUTs m.room.message with body and HTML formatted_body, returning the event id', async () => {
       const r = await deliver(matrixAdapter, cfg(), alertOf({ message: 'a < b & c\nnext' }), fast);
@@ -294,12 +297,64 @@ describe('channel adapters against their fakes', () => {
       assert.equal(fake.requests[0].method, 'PUT');
     });
 
-    it('resolves a room alias first', async () => {
+    it('resolves a room alias first; the lookup is no attempt', async () => {
       const r = await deliver(matrixAdapter, cfg({ room: fake.roomAlias, msgtype: 'm.notice' }), alertOf(), fast);
       assert.equal(r.ok, true, r.error?.message);
-      assert.equal(r.attempts, 2);
+      assert.equal(r.attempts, 1);
       assert.equal(fake.requests[0].method, 'GET');
       assert.equal(fake.events[0].content.msgtype, 'm.notice');
+    });
+
+    it('resolves an alias once and keeps the room id for later sends', async () => {
+      for (let i = 0; i < 3; i++) {
+        const r = await deliver(matrixAdapter, cfg({ room: fake.roomAlias }), alertOf(), fast);
+        assert.equal(r.ok, true, r.error?.message);
+        assert.equal(r.attempts, 1);
+      }
+      assert.equal(lookups(), 1);
+      assert.equal(fake.events.length, 3);
+      assert.ok(fake.events.every((e) => e.room_id === fake.roomId));
+    });
+
+    it('counts only sends when a send is retried after an alias lookup', async () => {
+      fake.script({ status: 200, body: { room_id: fake.roomId } }, fake.limitExceeded(10));
+      const r = await deliver(matrixAdapter, cfg({ room: fake.roomAlias }), alertOf(), fast);
+      assert.equal(r.ok, true, r.error?.message);
+      assert.equal(r.attempts, 2);
+      assert.equal(fake.requests.length, 3);
+    });
+
+    it('resolves the alias again when the kept room refuses the send (M_FORBIDDEN), then sends there', async () => {
+      assert.equal((await deliver(matrixAdapter, cfg({ room: fake.roomAlias }), alertOf(), fast)).ok, true);
+      fake.moveAlias('!replacement456:example.org');
+      const r = await deliver(matrixAdapter, cfg({ room: fake.roomAlias }), alertOf(), fast);
+      assert.equal(r.ok, true, r.error?.message);
+      assert.equal(r.attempts, 2, 'the refused send and the one to the new room');
+      assert.equal(lookups(), 2);
+      assert.equal(fake.events.at(-1).room_id, '!replacement456:example.org');
+      // and the new room id is kept
+      assert.equal((await deliver(matrixAdapter, cfg({ room: fake.roomAlias }), alertOf(), fast)).ok, true);
+      assert.equal(lookups(), 2);
+    });
+
+    it('does not look up again when a room id (not an alias) is refused', async () => {
+      fake.moveAlias('!replacement456:example.org');
+      const r = await deliver(matrixAdapter, cfg(), alertOf(), fast);
+      assert.equal(r.ok, false);
+      assert.match(r.error.message, /M_FORBIDDEN/);
+      assert.equal(lookups(), 0);
+      assert.equal(r.attempts, 1);
+    });
+
+    it('a fresh lookup refused on send is not looked up a second time in the same delivery', async () => {
+      fake.script({ status: 200, body: { room_id: '!elsewhere:example.org' } });
+      const r = await deliver(matrixAdapter, cfg({ room: fake.roomAlias }), alertOf(), fast);
+      assert.equal(r.ok, false);
+      assert.match(r.error.message, /M_FORBIDDEN/);
+      assert.equal(lookups(), 1);
+      // the refused room id was not kept: the next delivery looks up again and gets through
+      assert.equal((await deliver(matrixAdapter, cfg({ room: fake.roomAlias }), alertOf(), fast)).ok, true);
+      assert.equal(lookups(), 2);
     });
 
     it('reports an unknown alias', async () => {

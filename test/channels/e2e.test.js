@@ -105,7 +105,7 @@ describe('channel nodes end to end (real Node-RED)', function () {
     assert.equal(reports[0].body.id, fakes.discord.messages.at(-1).id);
     assert.equal(fakes.webhook.received.at(-1).body.text, `*${ALERT.title}*\n${ALERT.message}`);
     assert.equal(fakes.pushover.notifications.at(-1).form.priority, '1', 'critical → Pushover priority 1');
-    assert.equal(reports[3].body.attempts, 2, 'Matrix: alias lookup + send');
+    assert.equal(reports[3].body.attempts, 1, 'Matrix: the alias lookup is no attempt');
     assert.equal(fakes.matrix.events.at(-1).content.formatted_body, '<strong>Claude 5-hour usage at 91%</strong><br>work: 5-hour window at 91.2% (threshold 90%) &lt;&amp;&gt;');
     assert.equal(fakes.ntfy.messages.at(-1).priority, 5);
     assert.equal(fakes.telegram.sent.at(-1).text, `${ALERT.title}\n${ALERT.message}`);

@@ -4,11 +4,10 @@
 // answer. Proves the editor files load, the button is there and typed values are used
 // while the stored secret (shown as __PWRD__) is taken from the runtime.
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const { startNodeRed } = require('../support/red-process');
 const { startDiscordFake } = require('../fakes/discord');
 
-const CHROMIUM = '/usr/bin/chromium';
+const { CHROMIUM, requireChromium } = require('../browser/browser');
 
 describe('channel editor Test button (Chromium)', function () {
   this.timeout(120_000);
@@ -19,7 +18,7 @@ describe('channel editor Test button (Chromium)', function () {
   const pageErrors = [];
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) this.skip();
+    requireChromium();
     const { chromium } = require('playwright-core');
     fake = await startDiscordFake();
     red = await startNodeRed({ settings: { telemetry: { enabled: false } } }); // no consent popover over the dialog

@@ -1,24 +1,26 @@
 'use strict';
 // Agreement with ccusage 20 (`ccusage blocks --json --offline`, the reference) on trees
-// from the shared generator. The generated trees use Opus 4.7, Sonnet 4.6 and Haiku 4.5
+// from the repository's own generator (test/support/claude-logs.js); ccusage is installed
+// into .cache/ccusage on first use (it is no dependency of the package). The generated trees use Opus 4.7, Sonnet 4.6 and Haiku 4.5
 // only, so the deliberate long-context difference (Sonnet 4/4.5) does not apply.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { lib, root } = require('../support/node-red');
+const { lib } = require('../support/node-red');
+const { generateClaudeLogs } = require('../support/claude-logs');
+const { ccusageBin } = require('../../scripts/cache-install');
 
 const { Pricer } = lib('code-usage/pricing');
 const { EntryStore, sortEntries } = lib('code-usage/entries');
 const { LogReader } = lib('code-usage/reader');
 const { buildBlocks } = lib('code-usage/blocks');
 
-const GENERATOR = '/work/shared/tools/gen-claude-logs.js';
-const CCUSAGE = path.join(root, 'node_modules', '.bin', 'ccusage');
+let CCUSAGE;
 
 function generate(dir, end, seed) {
-  execFileSync(process.execPath, [GENERATOR, '--out', dir, '--size-mb', '3', '--days', '12', '--seed', String(seed), '--end', end], { stdio: 'ignore' });
+  generateClaudeLogs({ out: dir, sizeMb: 3, days: 12, seed, end });
 }
 
 function ccusageBlocks(dir) {
@@ -52,7 +54,8 @@ describe('code-usage agrees with ccusage 20', function () {
   this.timeout(60_000);
   let dir;
   before(function () {
-    if (!fs.existsSync(GENERATOR)) this.skip();
+    this.timeout(180_000);
+    CCUSAGE = ccusageBin();
   });
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ccusage-cmp-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -197,25 +197,50 @@ describe('code-usage reader and de-duplication (fixture tree)', () => {
     assert.equal([...reader.store.entries()].length, 0);
   });
 
-  it('terminates a worker thread on request, answering null', async () => {
+  it('terminates a worker thread on request, answering false', async () => {
     const files = ['s1.jsonl', 's2.jsonl'].map((f) => path.join(tree, 'projects', '-home-dev-app', f));
-    const worker = readInWorker(files.map((f) => [f, { offset: 0 }, fs.statSync(f).size]), new Int32Array(new SharedArrayBuffer(4)), {});
+    const batches = [];
+    const worker = readInWorker(files.map((f) => [f, { offset: 0 }, fs.statSync(f).size]), new Int32Array(new SharedArrayBuffer(4)), {}, 'w0.', (b) => batches.push(b));
     worker.terminate();
-    assert.equal(await worker.result, null);
+    assert.equal(await worker.finished, false);
+    assert.deepEqual(batches, []);
   });
 
-  it('reads files in a worker thread whose entries merge into the same result', async () => {
+  it('reads files in a worker thread whose batches merge into the same result', async () => {
     const single = await readTree(tree);
     const files = ['s1.jsonl', 's2.jsonl', path.join('s1', 'subagents', 'agent-a1.jsonl')].map((f) => path.join(tree, 'projects', '-home-dev-app', f));
     const plan = files.map((f) => [f, { offset: 0 }, fs.statSync(f).size]);
     const next = new Int32Array(new SharedArrayBuffer(4));
-    const result = await readInWorker(plan, next, {}).result;
-    assert.deepEqual(result.offsets.map(([i, offset]) => [i, offset]), plan.map(([, , size], i) => [i, size]));
-    assert.equal(result.corruptLines, 1);
     const merged = new EntryStore(new Pricer());
-    merged.merge(result.entries);
+    const batches = [];
+    const worker = readInWorker(plan, next, {}, merged.takeAnonymousPrefix(), (b) => {
+      batches.push(b);
+      merged.merge(b.entries);
+    }, 1);
+    assert.equal(await worker.finished, true);
+    assert.equal(batches.length, 3, 'one batch per file when each file passes the batch size');
+    assert.deepEqual(batches.flatMap((b) => b.offsets), plan.map(([, , size], i) => [i, size]));
+    assert.equal(batches.reduce((n, b) => n + b.corruptLines, 0), 1);
+    assert.equal(batches.reduce((n, b) => n + b.bytesRead, 0), plan.reduce((n, [, , size]) => n + size, 0));
     const blocksOf = (store) => buildBlocks(sortEntries(store.entries()), Date.parse('2026-11-22T00:00:00Z'));
     assert.deepEqual(blocksOf(merged), blocksOf(single.store));
+  });
+
+  it('reads a tree with a worker thread alongside into the same result as one thread, twice in a row', async () => {
+    const single = await readTree(tree);
+    const store = new EntryStore(new Pricer());
+    const reader = new LogReader([path.join(tree, 'projects')], store, 0);
+    const stats = await reader.scan();
+    assert.equal(stats.filesRead, 3);
+    assert.equal(stats.corruptLines, 1);
+    const blocksOf = (s) => buildBlocks(sortEntries(s.entries()), Date.parse('2026-11-22T00:00:00Z'));
+    assert.deepEqual(blocksOf(store), blocksOf(single.store));
+    // a second parallel scan of appended id-less lines must not reuse the first scan's keys
+    const idless = JSON.stringify({ type: 'assistant', timestamp: '2026-11-20T16:30:00.000Z', message: { model: 'claude-haiku-4-5', usage: { input_tokens: 1, output_tokens: 1 } } }) + '\n';
+    for (const f of ['s1.jsonl', 's2.jsonl']) fs.appendFileSync(path.join(tree, 'projects', '-home-dev-app', f), idless);
+    const before = store.size;
+    await reader.scan();
+    assert.equal(store.size, before + 2);
   });
 
   it('finds config dirs: CLAUDE_CONFIG_DIR list, ~/.config/claude, ~/.claude with projects/', () => {

@@ -89,9 +89,11 @@ describe('code-usage limit-wall', () => {
     assert.equal(wall("You've hit your weekly limit", { structured: { status: 'rejected', rateLimitType: 'ten_day' } }).limit, 'weekly');
   });
 
-  it('the OTLP api_error 429 rate_limit_error text is a wall', () => {
+  it("an SDK error that would exceed the account's rate limit is a wall, named by its wording", () => {
     const text = '429 {"type":"error","error":{"type":"rate_limit_error","message":"This request would exceed your account\'s rate limit. Please try again later."}}';
-    assert.deepEqual(wall(text), { limit: null, model: null, resetsAt: null, text });
+    const expected = { limit: null, model: null, resetsAt: null, text: "This request would exceed your account's rate limit" };
+    assert.deepEqual(wall(text), expected);
+    assert.deepEqual(wall("would exceed your account's rate limit"), expected);
   });
 
   it('near-misses are not walls', () => {

@@ -177,6 +177,76 @@ describe('claude-code-usage node', function () {
     assert.equal(ctx.usage[1].payload.activeBlock.entries, 1);
   });
 
+  it('keeps its scan state in the user directory: after a restart the same report, only appended bytes read; removal deletes it', async () => {
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-usage-user-'));
+    helper.settings({ userDir });
+    try {
+      fs.writeFileSync(log, line('2026-11-20T10:05:00.000Z', 'a') + line('2026-11-20T11:55:00.000Z', 'b'));
+      clock = sinon.useFakeTimers({ now: new Date('2026-11-20T12:00:00Z'), toFake: ['Date'] });
+      let ctx = await deploy();
+      await until(() => ctx.usage.length === 1, 'the first scan');
+      const before = ctx.usage[0].payload;
+      const reads = (n) => n.debug.args.map((a) => String(a[0])).filter((t) => /^read \d+ bytes/.test(t));
+      assert.match(reads(ctx.n1)[0], /^read \d+ bytes of 1 of 1 files from the start$/);
+      await helper.unload();
+      const stateFile = path.join(userDir, '.claude-usage', 'code-usage-n1.state');
+      assert.ok(fs.existsSync(stateFile), 'written on close');
+
+      ctx = await deploy();
+      await until(() => ctx.usage.length === 1, 'the first scan after the restart');
+      assert.deepEqual(ctx.usage[0].payload, before);
+      assert.deepEqual(reads(ctx.n1), ['read 0 bytes of 0 of 1 files']);
+      await helper.unload();
+
+      const appended = line('2026-11-20T11:58:00.000Z', 'c');
+      fs.appendFileSync(log, appended);
+      ctx = await deploy();
+      await until(() => ctx.usage.length === 1, 'the first scan after the second restart');
+      assert.deepEqual(reads(ctx.n1), [`read ${Buffer.byteLength(appended)} bytes of 1 of 1 files`]);
+      assert.equal(ctx.usage[0].payload.activeBlock.entries, 3);
+
+      // A damaged state: a warning and a full read.
+      await helper.unload();
+      fs.writeFileSync(stateFile, 'CCUSAGE-SCAN\n\u0005\u0000\u0000\u0000{"ver');
+      ctx = await deploy();
+      await until(() => ctx.usage.length === 1, 'the first scan after damage');
+      assert.ok(ctx.n1.warn.args.some((a) => /scan state not used \(header is not JSON\): reading every log file/.test(String(a[0]))));
+      assert.equal(ctx.usage[0].payload.activeBlock.entries, 3);
+      assert.match(reads(ctx.n1)[0], /from the start$/);
+
+      // Removed by a deploy without it: its state goes too.
+      await until(() => fs.readFileSync(stateFile).length > 100, 'the state rewritten after the first scan');
+      await helper.setFlows([{ id: 'other', type: 'helper' }]);
+      await until(() => !fs.existsSync(stateFile), 'the state file removed');
+    } finally {
+      helper.settings({ userDir: undefined });
+      fs.rmSync(userDir, { recursive: true, force: true });
+    }
+  });
+
+  it('says once in the log when it has nowhere to keep its scan state, and reads all the same', async () => {
+    const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-usage-user-'));
+    fs.writeFileSync(path.join(userDir, '.claude-usage'), 'a file, not a directory');
+    helper.settings({ userDir });
+    try {
+      fs.writeFileSync(log, line('2026-11-20T10:05:00.000Z', 'a'));
+      clock = sinon.useFakeTimers({ now: new Date('2026-11-20T10:10:00Z'), toFake: ['Date'] });
+      const ctx = await deploy({ interval: '1' });
+      await until(() => ctx.usage.length === 1, 'the first scan');
+      fs.appendFileSync(log, line('2026-11-20T10:06:00.000Z', 'b'));
+      ctx.n1.receive({ payload: 'scan' });
+      await until(() => ctx.usage.length === 2, 'the answer');
+      await sleep(50);
+      const said = ctx.n1.log.args.map((a) => String(a[0])).filter((t) => /scan state not kept/.test(t));
+      assert.equal(said.length, 1, said.join('\n'));
+      assert.match(said[0], /every log file is read again/);
+      assert.equal(ctx.usage[1].payload.blocks[0].entries, 2);
+    } finally {
+      helper.settings({ userDir: undefined });
+      fs.rmSync(userDir, { recursive: true, force: true });
+    }
+  });
+
   it('reports invalid prices instead of starting', async () => {
     const ctx = await deploy({ prices: '{"x": {"input": -1, "output": 2}}' });
     await sleep(30);

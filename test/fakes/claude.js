@@ -42,6 +42,39 @@ function limitsUsage(u) {
   return { limits, extra_usage: u.extra == null ? null : { is_enabled: true, monthly_limit: 5000, used_credits: u.extra, currency: 'EUR' } };
 }
 
+/** Usage in the newest shape: limits[] with severity and the binding limit, codename windows, spend, breakdown, a credit pool. */
+function newestUsage(u) {
+  const at = u.weeklyResetsAt ?? '2026-11-27T09:00:00.474983+00:00';
+  const sessionAt = u.sessionResetsAt ?? '2026-11-22T14:05:00.474962+00:00';
+  return {
+    five_hour: { utilization: 1, resets_at: sessionAt, limit_dollars: null, locked_reason: null }, // stale: limits[] wins
+    seven_day: { utilization: u.weekly, resets_at: at, locked_reason: null },
+    seven_day_omelette: { utilization: 7, resets_at: at, locked_reason: 'design_paused' },
+    seven_day_opus: null,
+    tangelo: null,
+    amber_gauge: null,
+    nimbus_quill: { utilization: 0, resets_at: null },
+    iguana_necktie: { utilization: 25, resets_at: '2026-12-31T00:00:00+00:00', limit_dollars: 40, used_dollars: 10, remaining_dollars: 30 },
+    extra_usage: { is_enabled: false, monthly_limit: null, used_credits: null },
+    limits: [
+      { kind: 'session', group: 'session', percent: u.session, severity: 'normal', resets_at: sessionAt, scope: null, is_active: false },
+      { kind: 'weekly_all', group: 'weekly', percent: u.weekly, severity: 'normal', resets_at: at, scope: null, is_active: false },
+      { kind: 'weekly_scoped', group: 'weekly', percent: 88, severity: 'warning', resets_at: at, scope: { model: { id: null, display_name: 'Fable' }, surface: null }, is_active: true },
+    ],
+    spend: { used: { amount_minor: 1250, currency: 'EUR', exponent: 2 }, limit: { amount_minor: 5000, currency: 'EUR', exponent: 2 }, percent: 25, severity: 'normal', enabled: true, disabled_reason: null },
+    seven_day_breakdown: {
+      as_of: '2026-11-22T09:59:00+00:00',
+      window_started_at: '2026-11-20T09:00:00+00:00',
+      rows: [
+        { key: 'claude_code', display_name: 'Claude Code', percent: 70 },
+        { key: 'chat', display_name: 'Chats', percent: 20 },
+        { key: 'cowork', display_name: 'Cowork', percent: 10 },
+        { key: 'other', display_name: 'Other', percent: null },
+      ],
+    },
+  };
+}
+
 const CLOUDFLARE_PAGE = '<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title></head><body><div id="challenge-form">Enable JavaScript and cookies to continue</div></body></html>';
 
 async function startFakeClaude(opts = {}) {
@@ -70,6 +103,9 @@ async function startFakeClaude(opts = {}) {
 
   const FAULTS = {
     'session-invalid': (res) => send(res, 403, { type: 'error', error: { type: 'permission_error', message: 'Invalid authorization', details: { error_visibility: 'user_facing', error_code: 'account_session_invalid' } } }),
+    'forbidden-organization': (res) => send(res, 403, { type: 'error', error: { type: 'permission_error', message: 'Invalid authorization for organization', details: { error_visibility: 'user_facing' } }, request_id: 'req_test_0001' }),
+    'forbidden-edge': (res) => send(res, 403, { error: { type: 'forbidden', message: 'Request not allowed' } }),
+    'forbidden-scope': (res) => send(res, 403, { type: 'error', error: { type: 'permission_error', message: 'OAuth token does not meet scope requirement user:profile', details: { error_visibility: 'user_facing' } }, request_id: 'req_test_0002' }),
     unauthorized: (res) => send(res, 401, { type: 'error', error: { type: 'authentication_error', message: 'Invalid bearer token' } }),
     cloudflare: (res) => send(res, 403, CLOUDFLARE_PAGE, { 'cf-mitigated': 'challenge', server: 'cloudflare', 'cf-ray': '8f00000000000000-AMS' }),
     'cloudflare-html-only': (res) => send(res, 403, CLOUDFLARE_PAGE, { server: 'cloudflare' }),
@@ -89,6 +125,7 @@ async function startFakeClaude(opts = {}) {
 
   function usageBody() {
     if (state.rawUsage !== undefined) return state.rawUsage;
+    if (state.generation === 'newest') return newestUsage(state.usage);
     return state.generation === 'limits' ? limitsUsage(state.usage) : legacyUsage(state.usage);
   }
 
@@ -122,7 +159,7 @@ async function startFakeClaude(opts = {}) {
     if (url.pathname === '/api/organizations') return send(res, 200, state.organizations, headers);
     const m = /^\/api\/organizations\/([^/]+)\/usage$/.exec(url.pathname);
     if (m) {
-      if (!state.organizations.some((o) => o.uuid === m[1])) return send(res, 403, { type: 'error', error: { type: 'permission_error', message: 'Invalid authorization' } });
+      if (!state.organizations.some((o) => o.uuid === m[1])) return FAULTS['forbidden-organization'](res);
       const body = usageBody();
       return typeof body === 'string' ? send(res, 200, body, headers) : send(res, 200, body, headers);
     }
@@ -144,4 +181,4 @@ async function startFakeClaude(opts = {}) {
   });
 }
 
-module.exports = { startFakeClaude, legacyUsage, limitsUsage, ORG, CLOUDFLARE_PAGE };
+module.exports = { startFakeClaude, legacyUsage, limitsUsage, newestUsage, ORG, CLOUDFLARE_PAGE };

@@ -12,7 +12,7 @@ const removals = (messages) => configs(messages).filter((m) => m.payload === '')
 describe('lib/hass/bridge', () => {
   it('sends retained configs, availability and a non-retained state for a new account', () => {
     const out = new HassBridge(opts).handle(usage());
-    assert.equal(configs(out).length, 13);
+    assert.equal(configs(out).length, 15);
     assert.ok(configs(out).every((m) => m.retain && JSON.parse(m.payload).unique_id));
     const [availability, state] = out.slice(-2);
     assert.deepEqual(availability, { topic: 'claude-usage/work/availability', payload: 'online', retain: true });
@@ -24,7 +24,7 @@ describe('lib/hass/bridge', () => {
   it(`re-sends configs with each of the first ${ANNOUNCE_UPDATES} updates of a device, then only states`, () => {
     const bridge = new HassBridge(opts);
     const counts = [1, 2, 3, 4, 5].map(() => configs(bridge.handle(usage())).length);
-    assert.deepEqual(counts, [13, 13, 13, 0, 0]);
+    assert.deepEqual(counts, [15, 15, 15, 0, 0]);
     assert.equal(configs(bridge.handle({ kind: 'code', payload: codePayload() })).length, 9, 'each device counts on its own');
   });
 
@@ -50,7 +50,7 @@ describe('lib/hass/bridge', () => {
       bridge.handle({ kind: 'code', payload: codePayload() });
     }
     const out = bridge.handle({ kind: 'birth' });
-    assert.equal(configs(out).length, 13 + 9);
+    assert.equal(configs(out).length, 15 + 9);
     const states = out.filter((m) => m.topic.endsWith('/state')).map((m) => m.topic);
     assert.deepEqual(states, ['claude-usage/work/state', 'claude-usage/code/laptop/state']);
   });
@@ -69,10 +69,11 @@ describe('lib/hass/bridge', () => {
     assert.equal(limited.find((m) => m.topic.endsWith('/availability')), undefined, 'a transient error keeps the sensors available');
   });
 
-  it('announces only the status sensor for an account that failed before its first poll', () => {
+  it('announces only the status sensor and the problem binary_sensor for an account that failed before its first poll', () => {
     const out = new HassBridge(opts).handle({ kind: 'status', account: 'home', status: 'blocked' });
-    assert.deepEqual(configs(out).map((m) => m.topic), ['homeassistant/sensor/claude_usage_home_status/config']);
+    assert.deepEqual(configs(out).map((m) => m.topic), ['homeassistant/sensor/claude_usage_home_status/config', 'homeassistant/binary_sensor/claude_usage_home_problem/config']);
     assert.equal(JSON.parse(out.at(-1).payload).status, 'blocked');
+    assert.equal(JSON.parse(out.at(-1).payload).problem, 'ON');
   });
 
   it('removes a device by name, by payload, or all of them, and forgets it', () => {
@@ -83,11 +84,11 @@ describe('lib/hass/bridge', () => {
     const one = bridge.handle({ kind: 'remove', label: 'laptop', payload: null });
     assert.equal(removals(one).length, 9);
     assert.ok(one.some((m) => m.topic === 'claude-usage/code/laptop/availability' && m.payload === '' && m.retain));
-    assert.deepEqual(bridge.counts(), { devices: 2, sensors: 26 });
+    assert.deepEqual(bridge.counts(), { devices: 2, sensors: 30 });
     const byPayload = bridge.handle({ kind: 'remove', label: null, payload: usagePayload({ account: 'home' }) });
-    assert.equal(removals(byPayload).length, 13);
+    assert.equal(removals(byPayload).length, 15);
     const rest = bridge.handle({ kind: 'remove', label: null, payload: null });
-    assert.equal(removals(rest).length, 13);
+    assert.equal(removals(rest).length, 15);
     assert.deepEqual(bridge.counts(), { devices: 0, sensors: 0 });
     assert.deepEqual(bridge.handle({ kind: 'birth' }), []);
   });
@@ -100,6 +101,7 @@ describe('lib/hass/bridge', () => {
     const out = restored.handle({ kind: 'usage', payload: without });
     assert.deepEqual(removals(out).map((m) => m.topic).sort(), [
       'homeassistant/sensor/claude_usage_work_extra_usage_credits/config',
+      'homeassistant/sensor/claude_usage_work_extra_usage_limit/config',
       'homeassistant/sensor/claude_usage_work_extra_usage_pct/config',
     ]);
   });
@@ -108,7 +110,7 @@ describe('lib/hass/bridge', () => {
     const bridge = new HassBridge(opts);
     for (let i = 0; i < ANNOUNCE_UPDATES; i++) bridge.handle(usage());
     const out = bridge.handle(usage({ plan: 'max_20x' }));
-    assert.equal(configs(out).length, 13);
+    assert.equal(configs(out).length, 15);
     assert.equal(JSON.parse(configs(out)[0].payload).device.model, 'Claude Max 20x');
   });
 });

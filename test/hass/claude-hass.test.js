@@ -32,10 +32,10 @@ describe('claude-hass node', function () {
   it('turns a claude-usage message into retained configs, availability and state, one message each', async () => {
     await helper.load(hassNode, flow());
     const h = helper.getNode('h');
-    const got = collect(helper.getNode('out'), 15);
+    const got = collect(helper.getNode('out'), 17);
     h.receive({ topic: 'work', payload: usagePayload() });
     const messages = await got;
-    assert.equal(messages.filter((m) => m.retain && m.topic.startsWith('homeassistant/sensor/')).length, 13);
+    assert.equal(messages.filter((m) => m.retain && m.topic.startsWith('homeassistant/sensor/')).length, 14);
     const state = messages.at(-1);
     assert.equal(state.topic, 'claude-usage/work/state');
     assert.equal(typeof state.payload, 'string');
@@ -60,17 +60,17 @@ describe('claude-hass node', function () {
     await helper.load(hassNode, flow());
     const h = helper.getNode('h');
     const out = helper.getNode('out');
-    const first = collect(out, 15);
+    const first = collect(out, 17);
     h.receive({ payload: usagePayload() });
     await first;
     out.removeAllListeners('input');
     const warned = [];
     h.on('call:warn', (call) => warned.push(call.args[0]));
     h.receive({ topic: 'homeassistant/status', payload: 'offline' });
-    const again = collect(out, 15);
+    const again = collect(out, 17);
     h.receive({ topic: 'homeassistant/status', payload: 'online' });
     const messages = await again;
-    assert.equal(messages.filter((m) => m.topic.endsWith('/config')).length, 13);
+    assert.equal(messages.filter((m) => m.topic.endsWith('/config')).length, 15);
     assert.deepEqual(warned, []);
   });
 
@@ -78,7 +78,7 @@ describe('claude-hass node', function () {
     await helper.load(hassNode, flow());
     const h = helper.getNode('h');
     const out = helper.getNode('out');
-    const first = collect(out, 15);
+    const first = collect(out, 17);
     h.receive({ payload: usagePayload() });
     await first;
     out.removeAllListeners('input');
@@ -106,11 +106,11 @@ describe('claude-hass node', function () {
 
   it('keeps what it announced in node context, so a redeploy still removes a vanished window', async () => {
     await helper.load(hassNode, flow());
-    const got = collect(helper.getNode('out'), 15);
+    const got = collect(helper.getNode('out'), 17);
     helper.getNode('h').receive({ payload: usagePayload() });
     await got;
     const memory = helper.getNode('h').context().get('hass');
     assert.equal(Object.keys(memory.devices).length, 1);
-    assert.equal(memory.devices.claude_usage_work.entities.length, 13);
+    assert.equal(memory.devices.claude_usage_work.entities.length, 15);
   });
 });

@@ -25,13 +25,13 @@ describe('lib/hass/discovery', () => {
     const keys = d.usageEntities(usagePayload()).map((e) => e.key);
     assert.deepEqual(keys, [
       'session_pct', 'session_resets_at', 'weekly_pct', 'weekly_resets_at', 'weekly_opus_pct', 'weekly_opus_resets_at',
-      'extra_usage_credits', 'extra_usage_pct', 'cookie_days_left', 'cookie_expires_at', 'plan', 'fetched_at', 'status',
+      'extra_usage_credits', 'extra_usage_pct', 'extra_usage_limit', 'cookie_days_left', 'cookie_expires_at', 'plan', 'fetched_at', 'status', 'problem',
     ]);
   });
 
   it('leaves out extra usage and cookie sensors when the account has none (claude-code auth, no credits)', () => {
     const keys = d.usageEntities(usagePayload({ extraUsage: null, cookie: null, limits: [] })).map((e) => e.key);
-    assert.deepEqual(keys, ['plan', 'fetched_at', 'status']);
+    assert.deepEqual(keys, ['plan', 'fetched_at', 'status', 'problem']);
   });
 
   it('builds a discovery config Home Assistant accepts for a percentage sensor', () => {

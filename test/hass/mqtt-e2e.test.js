@@ -4,8 +4,19 @@
 const assert = require('node:assert/strict');
 const mqtt = require('mqtt');
 const { startNodeRed } = require('../support/red-process');
-const { startMosquitto, mosquittoAvailable } = require('../support/mosquitto');
+const { startMosquitto, requireMosquitto } = require('../support/mosquitto');
+const { lib } = require('../support/node-red');
 const { usagePayload, codePayload, renderValueTemplate, renderAvailabilityTemplate } = require('./fixtures');
+const { HassBridge } = lib('hass/bridge');
+
+/** The config topics the bridge announces for these payloads: what the broker must end up holding. */
+function expectedConfigTopics() {
+  const bridge = new HassBridge({ prefix: 'homeassistant', baseTopic: 'claude-usage', devicePrefix: 'Claude', origin: { name: 'node-red-claude-usage' } });
+  const out = [...bridge.handle({ kind: 'usage', payload: usagePayload() }), ...bridge.handle({ kind: 'code', payload: codePayload() })];
+  return new Set(out.filter((m) => m.topic.endsWith('/config')).map((m) => m.topic));
+}
+const EXPECTED = expectedConfigTopics();
+const LAPTOP = [...EXPECTED].filter((t) => t.includes('/claude_code_laptop_'));
 
 const ISO_WITH_OFFSET = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 
@@ -58,7 +69,7 @@ describe('claude-hass end to end: real Node-RED, real mosquitto', function () {
   let watcher;
 
   before(async function () {
-    if (!mosquittoAvailable()) this.skip(); // .ci/run installs it; a bare machine may not have it
+    requireMosquitto(); // .ci/run installs it
     broker = await startMosquitto();
     red = await startNodeRed();
     watcher = await subscriber(broker.url, ['homeassistant/#', 'claude-usage/#']);
@@ -79,14 +90,16 @@ describe('claude-hass end to end: real Node-RED, real mosquitto', function () {
     assert.equal((await red.request('POST', '/inject/usage')).status, 200);
     assert.equal((await red.request('POST', '/inject/code')).status, 200);
     await watcher.waitFor(
-      (seen) => latest(seen).has('claude-usage/work/state') && latest(seen).has('claude-usage/code/laptop/state') && configsOf(latest(seen)).length === 22,
+      (seen) => latest(seen).has('claude-usage/work/state') && latest(seen).has('claude-usage/code/laptop/state') && configsOf(latest(seen)).length === EXPECTED.size,
       'configs and states of both devices',
     );
     const map = latest(watcher.seen);
     const configs = configsOf(map).map((m) => ({ topic: m.topic, config: JSON.parse(m.payload) }));
+    assert.deepEqual(configs.map((c) => c.topic).sort(), [...EXPECTED].sort());
+    assert.ok(EXPECTED.size > 20 && LAPTOP.length > 5, 'both devices have their sensors');
     const uniqueIds = new Set();
     for (const { topic, config } of configs) {
-      assert.match(topic, /^homeassistant\/sensor\/[a-zA-Z0-9_-]+\/config$/);
+      assert.match(topic, /^homeassistant\/(sensor|binary_sensor)\/[a-zA-Z0-9_-]+\/config$/);
       assert.equal(topic.split('/')[2], config.unique_id, 'object id = unique_id (Home Assistant best practice)');
       for (const key of ['name', 'unique_id', 'state_topic', 'value_template', 'device', 'origin']) assert.ok(config[key], `${topic} lacks ${key}`);
       assert.ok(Array.isArray(config.device.identifiers) && config.device.identifiers.length === 1);
@@ -110,9 +123,9 @@ describe('claude-hass end to end: real Node-RED, real mosquitto', function () {
   });
 
   it('leaves the configs retained on the broker for a client that connects later', async () => {
-    const late = await subscriber(broker.url, ['homeassistant/sensor/+/config']);
+    const late = await subscriber(broker.url, ['homeassistant/+/+/config']);
     try {
-      await late.waitFor((seen) => seen.length >= 22, 'retained configs');
+      await late.waitFor((seen) => seen.length >= EXPECTED.size, 'retained configs');
       assert.ok(late.seen.every((m) => m.retain));
     } finally {
       await late.end();
@@ -122,17 +135,17 @@ describe('claude-hass end to end: real Node-RED, real mosquitto', function () {
   it("re-announces every config when Home Assistant's birth message arrives", async () => {
     const mark = watcher.seen.length;
     await watcher.client.publishAsync('homeassistant/status', 'online');
-    await watcher.waitFor((seen) => seen.slice(mark).filter((m) => m.topic.endsWith('/config')).length >= 22, 're-announced configs');
+    await watcher.waitFor((seen) => seen.slice(mark).filter((m) => m.topic.endsWith('/config')).length >= EXPECTED.size, 're-announced configs');
     const again = watcher.seen.slice(mark);
     assert.ok(again.some((m) => m.topic === 'claude-usage/work/state'), 'last state re-sent too');
   });
 
   it('deletes a host’s sensors with empty retained configs on msg.remove', async () => {
     assert.equal((await red.request('POST', '/inject/remove-laptop')).status, 200);
-    await watcher.waitFor((seen) => [...latest(seen).values()].filter((m) => m.topic.startsWith('homeassistant/sensor/claude_code_laptop_') && m.payload === '').length === 9, 'empty configs');
-    const late = await subscriber(broker.url, ['homeassistant/sensor/+/config']);
+    await watcher.waitFor((seen) => [...latest(seen).values()].filter((m) => LAPTOP.includes(m.topic) && m.payload === '').length === LAPTOP.length, 'empty configs');
+    const late = await subscriber(broker.url, ['homeassistant/+/+/config']);
     try {
-      await late.waitFor((seen) => seen.length >= 13, 'retained configs');
+      await late.waitFor((seen) => seen.length >= EXPECTED.size - LAPTOP.length, 'retained configs');
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(late.seen.filter((m) => m.topic.includes('claude_code_laptop')).length, 0, 'the broker forgot the host');
     } finally {

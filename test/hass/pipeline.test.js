@@ -5,12 +5,11 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { testHelper, node, root } = require('../support/node-red');
+const { testHelper, node } = require('../support/node-red');
+const { generateClaudeLogs } = require('../support/claude-logs');
 const { renderValueTemplate } = require('./fixtures');
 
 const helper = testHelper();
-const built = (type) => fs.existsSync(path.join(root, 'dist', 'nodes', `${type}.js`));
 
 /** Waits for the first state message on `stateTopic` and the configs sent before it. */
 function stateWithConfigs(out, stateTopic) {
@@ -37,7 +36,6 @@ describe('claude-hass fed by the real producers', function () {
   });
 
   it('reads a demo claude-usage payload', async function () {
-    if (!built('claude-usage') || !built('claude-account')) this.skip();
     await helper.load([node('claude-account'), node('claude-usage'), node('claude-hass')], [
       { id: 'acc', type: 'claude-account', name: 'demo', auth: 'demo' },
       { id: 'u', type: 'claude-usage', account: 'acc', interval: 300, history: 10, wires: [['h'], ['h']] },
@@ -51,11 +49,10 @@ describe('claude-hass fed by the real producers', function () {
   });
 
   it('reads a claude-code-usage payload from a generated log tree', async function () {
-    if (!built('claude-code-usage')) this.skip();
     this.timeout(30_000);
     const logs = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-logs-'));
     try {
-      execFileSync(process.execPath, [path.resolve(root, '..', 'shared', 'tools', 'gen-claude-logs.js'), '--out', logs, '--size-mb', '1', '--days', '3', '--projects', '2', '--end', new Date().toISOString()], { stdio: 'ignore' });
+      generateClaudeLogs({ out: logs, sizeMb: 1, days: 3, projects: 2 });
       await helper.load([node('claude-code-usage'), node('claude-hass')], [
         { id: 'c', type: 'claude-code-usage', configDir: logs, interval: 60, billingDay: 1, timezone: 'UTC', monthlySessions: 50, blockEndingMinutes: 30, inactivityMinutes: 10, host: 'ci-host', wires: [['h'], []] },
         { id: 'h', type: 'claude-hass', prefix: 'homeassistant', baseTopic: 'claude-usage', devicePrefix: 'Claude', wires: [['out']] },

@@ -10,8 +10,9 @@ const { freePort } = require('./red-process');
 
 const MOSQUITTO = process.env.MOSQUITTO_BIN || '/usr/sbin/mosquitto';
 
-function mosquittoAvailable() {
-  return fs.existsSync(MOSQUITTO);
+/** Throws (failing the test, never skipping it) when there is no broker to start. */
+function requireMosquitto() {
+  if (!fs.existsSync(MOSQUITTO)) throw new Error(`no mosquitto at ${MOSQUITTO}: install it (Debian: apt-get install mosquitto) or set MOSQUITTO_BIN`);
 }
 
 function canConnect(port) {
@@ -53,4 +54,4 @@ async function startMosquitto() {
   return { port, url: `mqtt://127.0.0.1:${port}`, get log() { return log; }, stop };
 }
 
-module.exports = { startMosquitto, mosquittoAvailable };
+module.exports = { startMosquitto, requireMosquitto };

@@ -147,4 +147,12 @@ async function startNodeRed(opts = {}) {
   return instance;
 }
 
-module.exports = { startNodeRed, freePort, placeOnCanvas };
+/** Lines of a Node-RED log from `mark` on that tell of a problem: errors, and warnings from our nodes and Dashboard 2.0. */
+function logProblems(log, mark = 0) {
+  return log
+    .slice(mark)
+    .split('\n')
+    .filter((l) => /\[error\]/.test(l) || /\[warn\] \[(claude-|ui-)/.test(l));
+}
+
+module.exports = { startNodeRed, freePort, placeOnCanvas, logProblems };

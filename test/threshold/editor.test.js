@@ -2,11 +2,10 @@
 // The claude-threshold edit dialog in a real editor (Chromium): labels come from the
 // locale file, lists and numbers are validated as the node reads them.
 const assert = require('node:assert/strict');
-const fs = require('node:fs');
 const { chromium } = require('playwright-core');
 const { startNodeRed } = require('../support/red-process');
 
-const CHROMIUM = '/usr/bin/chromium';
+const { CHROMIUM, requireChromium } = require('../browser/browser');
 
 describe('claude-threshold editor', function () {
   this.timeout(90_000);
@@ -14,7 +13,7 @@ describe('claude-threshold editor', function () {
   let browser;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) this.skip();
+    requireChromium();
     red = await startNodeRed();
     await red.deploy([
       { id: 'tab1', type: 'tab', label: 'editor' },

@@ -1,6 +1,6 @@
 'use strict';
-// An independent re-statement of the spec's threshold rules ("Precise rules" in
-// shared/spec.md), written for obviousness, not speed, and sharing no code with
+// An independent re-statement of claude-threshold's rules (as its help and the README
+// state them), written for obviousness, not speed, and sharing no code with
 // nodes/lib/threshold. The tests hold the engine to it over random sequences.
 
 const KINDS = { session: 'session', weekly: 'weekly', weekly_scoped: 'scoped' };

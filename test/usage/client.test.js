@@ -74,6 +74,9 @@ describe('claude/client', function () {
   const faults = [
     ['session-invalid', 'SESSION_EXPIRED', /HTTP 403 account_session_invalid/],
     ['unauthorized', 'SESSION_EXPIRED', /HTTP 401/],
+    ['forbidden-organization', 'FORBIDDEN', /organization.*VPN/],
+    ['forbidden-edge', 'FORBIDDEN', /VPN, proxy or country/],
+    ['forbidden-scope', 'FORBIDDEN', /user:profile scope/],
     ['cloudflare', 'BLOCKED', /Cloudflare challenge/],
     ['cloudflare-html-only', 'BLOCKED', /web page/],
     ['rate-limit-seconds', 'RATE_LIMITED', /retry after 120 s/],

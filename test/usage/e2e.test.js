@@ -26,16 +26,20 @@ function usageFlow(fake, collector) {
 
 /** What claude-usage must send for the fake's default usage, but for times. */
 function expectedPayload(fake, { currency = 'USD', resetsSession, resetsWeekly }) {
-  const limit = (id, kind, label, pct, resetsAt) => ({ id, kind, label, pct, resetsAt, resetsInMinutes: 'number' });
+  const limit = (id, kind, label, pct, resetsAt) => ({ id, kind, label, pct, resetsAt, resetsInMinutes: 'number', severity: null, active: null, lockedReason: null });
   return {
     account: 'work',
     organization: { uuid: fake.org.uuid, name: fake.org.name },
     plan: 'max_20x',
+    planTier: 'default_claude_max_20x',
+    source: 'cookie',
     fetchedAt: 'iso',
     session: { pct: 62.4, resetsAt: resetsSession, resetsInMinutes: 'number' },
     weekly: { pct: 44.1, resetsAt: resetsWeekly, resetsInMinutes: 'number' },
     limits: [limit('session', 'session', '5-hour', 62.4, resetsSession), limit('weekly', 'weekly', 'Weekly', 44.1, resetsWeekly), limit('weekly:opus', 'weekly_scoped', 'Weekly · Opus', 12, resetsWeekly)],
-    extraUsage: { enabled: true, usedCredits: 12.34, monthlyLimit: 50, currency, pct: 24.7 },
+    extraUsage: { enabled: true, usedCredits: 12.34, monthlyLimit: 50, currency, pct: 24.7, disabledReason: null, severity: null },
+    breakdown: null,
+    pools: [],
     pace: { session: null, weekly: null },
     cookie: { expiresAt: null, daysLeft: null },
   };

@@ -62,14 +62,14 @@ describe('claude-usage and claude-account nodes', function () {
     const msg = await out1.next(1);
     assert.equal(msg.topic, 'work');
     const p = msg.payload;
-    assert.deepEqual(Object.keys(p), ['account', 'organization', 'plan', 'fetchedAt', 'session', 'weekly', 'limits', 'extraUsage', 'pace', 'cookie']);
+    assert.deepEqual(Object.keys(p), ['account', 'organization', 'plan', 'planTier', 'source', 'fetchedAt', 'session', 'weekly', 'limits', 'extraUsage', 'breakdown', 'pools', 'pace', 'cookie']);
     assert.equal(p.account, 'work');
     assert.deepEqual(p.organization, { uuid: fake.org.uuid, name: fake.org.name });
     assert.equal(p.plan, 'max_20x');
     assert.equal(p.session.pct, 62.4);
     assert.equal(p.weekly.pct, 44.1);
     assert.deepEqual(p.limits.map((l) => l.id), ['session', 'weekly', 'weekly:opus']);
-    assert.deepEqual(p.extraUsage, { enabled: true, usedCredits: 12.34, monthlyLimit: 50, currency: 'USD', pct: 24.7 });
+    assert.deepEqual(p.extraUsage, { enabled: true, usedCredits: 12.34, monthlyLimit: 50, currency: 'USD', pct: 24.7, disabledReason: null, severity: null });
     assert.deepEqual(p.pace, { session: null, weekly: null });
     assert.equal(p.cookie.daysLeft, 3);
     assert.ok(!Number.isNaN(Date.parse(p.fetchedAt)));
@@ -132,6 +132,43 @@ describe('claude-usage and claude-account nodes', function () {
     helper.getNode('use').receive({});
     await out1.next(1);
     assert.equal((await out2.next(2)).alert.kind, 'recovered');
+  });
+
+  it('sends a forbidden account alert once for a refused 403, then recovered', async () => {
+    fake.faults.push('forbidden-organization', 'forbidden-organization');
+    await load(flow(fake, { account: { cookieSetAt: '' } }));
+    const caught = collect(helper.getNode('caught'));
+    const out2 = collect(helper.getNode('out2'));
+    const out1 = collect(helper.getNode('out1'));
+    const err = await caught.next(1);
+    assert.equal(err.error.code, 'FORBIDDEN');
+    assert.match(err.error.message, /VPN/);
+    helper.getNode('use').receive({});
+    await caught.next(2);
+    assert.deepEqual(out2.map((m) => m.alert.kind), ['forbidden'], 'one alert for two refused polls');
+    helper.getNode('use').receive({});
+    await out1.next(1);
+    assert.equal((await out2.next(2)).alert.kind, 'recovered');
+  });
+
+  it('drops a damaged kept history with one warning and still answers msg.history', async () => {
+    const f = flow(fake, { account: { cookieSetAt: '' } });
+    await load(f);
+    const use = helper.getNode('use');
+    await collect(helper.getNode('out1')).next(1);
+    use.context().set('history', [null]);
+    use.context().set('last', { account: 'work', limits: 'broken' });
+    use.context().set('alerts', { health: 'constructor' });
+    await helper.setFlows(f, 'full');
+    const again = helper.getNode('use');
+    const warnings = [];
+    again.warn = (m) => warnings.push(String(m));
+    const out1 = collect(helper.getNode('out1'));
+    again.receive({ history: true });
+    const msg = await out1.next(1);
+    assert.ok(Array.isArray(msg.history));
+    assert.ok(msg.history.every((s) => s && typeof s.fetchedAt === 'string'));
+    assert.equal(warnings.filter((w) => /damaged/.test(w)).length <= 3, true);
   });
 
   for (const [fault, code] of [

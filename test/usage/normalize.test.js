@@ -2,7 +2,7 @@
 const assert = require('node:assert/strict');
 const { lib } = require('../support/node-red');
 const { normalizeUsage } = lib('claude/normalize');
-const { usageResponseSchema } = lib('claude/schema');
+const { usageResponseSchema } = lib('schemas/index');
 const { legacyUsage, limitsUsage } = require('../fakes/claude');
 
 const now = new Date('2026-11-22T10:00:00Z');
@@ -18,7 +18,7 @@ describe('claude/normalize', () => {
       ['weekly', 'weekly', 'Weekly'],
       ['weekly:opus', 'weekly_scoped', 'Weekly · Opus'],
     ]);
-    assert.deepEqual(u.extraUsage, { enabled: true, usedCredits: 12.34, monthlyLimit: 50, currency: 'USD', pct: 24.7 });
+    assert.deepEqual(u.extraUsage, { enabled: true, usedCredits: 12.34, monthlyLimit: 50, currency: 'USD', pct: 24.7, disabledReason: null, severity: null });
   });
 
   it('reads the limits[] generation to the same shape', () => {
@@ -47,7 +47,7 @@ describe('claude/normalize', () => {
   });
 
   it('treats {} and all-null as valid (free plan)', () => {
-    const empty = { session: null, weekly: null, limits: [], extraUsage: null };
+    const empty = { session: null, weekly: null, limits: [], extraUsage: null, breakdown: null, pools: [] };
     assert.deepEqual(parse({}), empty);
     assert.deepEqual(parse({ five_hour: null, seven_day: null, seven_day_opus: null, extra_usage: null, limits: null }), empty);
   });

@@ -1,12 +1,13 @@
 // claude-usage output 2: the account's own alerts, from the outcome of each poll.
 // State is plain data so the node can keep it in context across redeploys.
 
+import { z } from 'zod';
 import { makeAlert, type Alert } from '../alert';
 import { formatDuration } from '../format';
 import type { CookieExpiry } from './cookie';
 import type { UsageError } from './errors';
 
-export type AccountHealth = 'ok' | 'session-expired' | 'blocked';
+export type AccountHealth = 'ok' | 'session-expired' | 'blocked' | 'forbidden';
 
 export interface AccountAlertState {
   health: AccountHealth;
@@ -17,11 +18,24 @@ export interface AccountAlertState {
 
 export const initialAlertState = (): AccountAlertState => ({ health: 'ok', failedPolls: 0, cookieWarnedAt: null });
 
+const alertStateSchema = z.object({
+  health: z.enum(['ok', 'session-expired', 'blocked', 'forbidden']),
+  failedPolls: z.number().int().min(0),
+  cookieWarnedAt: z.number().finite().nullable(),
+});
+
+/** A kept alert state read back from context; null when it is damaged. */
+export function restoreAlertState(value: unknown): AccountAlertState | null {
+  const r = alertStateSchema.safeParse(value);
+  return r.success ? r.data : null;
+}
+
 const DAY_MS = 86_400_000;
 
 function healthOf(err: UsageError): AccountHealth | null {
   if (err.code === 'SESSION_EXPIRED' || err.code === 'TOKEN_EXPIRED') return 'session-expired';
   if (err.code === 'BLOCKED') return 'blocked';
+  if (err.code === 'FORBIDDEN') return 'forbidden';
   return null;
 }
 
@@ -29,10 +43,13 @@ export function onPollFailure(state: AccountAlertState, err: UsageError, account
   const health = healthOf(err);
   const next = { ...state, failedPolls: state.failedPolls + 1, health: health ?? state.health };
   if (!health || health === state.health) return { state: next, alerts: [] };
+  const message = `${account}: ${err.message}`;
   const alert =
     health === 'session-expired'
-      ? makeAlert({ title: 'Claude session expired', message: `${account}: ${err.message}`, account, kind: 'session-expired', limit_type: 'account', level: 'critical' }, now)
-      : makeAlert({ title: 'Claude usage blocked by Cloudflare', message: `${account}: ${err.message}`, account, kind: 'blocked', limit_type: 'account', level: 'warning' }, now);
+      ? makeAlert({ title: 'Claude session expired', message, account, kind: 'session-expired', limit_type: 'account', level: 'critical' }, now)
+      : health === 'forbidden'
+        ? makeAlert({ title: 'Claude usage access refused', message, account, kind: 'forbidden', limit_type: 'account', level: 'critical' }, now)
+        : makeAlert({ title: 'Claude usage blocked by Cloudflare', message, account, kind: 'blocked', limit_type: 'account', level: 'warning' }, now);
   return { state: next, alerts: [alert] };
 }
 
@@ -46,7 +63,7 @@ export function onPollSuccess(
   const alerts: Alert[] = [];
   const next: AccountAlertState = { ...state, health: 'ok', failedPolls: 0 };
   if (state.health !== 'ok') {
-    const what = state.health === 'blocked' ? 'a Cloudflare block' : 'an expired session';
+    const what = state.health === 'blocked' ? 'a Cloudflare block' : state.health === 'forbidden' ? 'a refused access' : 'an expired session';
     alerts.push(
       makeAlert(
         { title: 'Claude usage recovered', message: `${account}: polling works again after ${what} (${state.failedPolls} failed ${state.failedPolls === 1 ? 'poll' : 'polls'})`, account, kind: 'recovered', limit_type: 'account', level: 'info' },

@@ -1,16 +1,16 @@
 // The claude.ai usage client: one account, three ways to reach it (cookie, Claude Code login, demo).
 
-import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ZodType } from 'zod';
+import { expandHome, readRegularFile, type FileReadError } from '../files';
 import { httpRequest, NetworkError, type Transport } from '../http';
-import type { Organization, Plan } from '../types';
+import type { Organization, PayloadSource, Plan } from '../types';
 import { classifyResponse } from './classify';
 import { parseSessionKey, rotatedSessionKey } from './cookie';
 import { demoOrganization, demoUsage } from './demo';
 import { UsageError } from './errors';
-import { planFromClaudeCode, planFromOrganization, pickOrganization } from './plan';
+import { planFromClaudeCode, planFromOrganization, pickOrganization, rawTier } from './plan';
 import {
   claudeCodeCredentialsSchema,
   describeZodError,
@@ -18,7 +18,7 @@ import {
   usageResponseSchema,
   type OrganizationInfo,
   type UsageResponse,
-} from './schema';
+} from '../schemas';
 
 export type AuthMode = 'cookie' | 'claude-code' | 'demo';
 
@@ -38,6 +38,9 @@ export interface AccountSettings {
 export interface UsageSnapshot {
   organization: Organization | null;
   plan: Plan;
+  /** The service's raw tier text (`rate_limit_tier`, or Claude Code's `subscriptionType`), else null. */
+  planTier: string | null;
+  source: PayloadSource;
   raw: UsageResponse;
 }
 
@@ -112,7 +115,7 @@ export class CookieSource implements UsageSource {
       this.sessionKey = rotated;
       this.onRotate(rotated);
     }
-    return classifyResponse(res, { service: this.service, loginHint: 'the session key has expired or was revoked; paste a fresh sessionKey cookie' });
+    return classifyResponse(res, { service: this.service, api: 'cookie', loginHint: 'the session key has expired or was revoked; paste a fresh sessionKey cookie' });
   }
 
   private async organizations(): Promise<OrganizationInfo[]> {
@@ -139,11 +142,11 @@ export class CookieSource implements UsageSource {
       if (!org) throw new UsageError('BAD_RESPONSE', `${this.service} lists no organization for this login`);
     }
     const json = await this.get(`/api/organizations/${encodeURIComponent(org.uuid)}/usage`).catch((err) => {
-      if (err instanceof UsageError && err.code === 'SESSION_EXPIRED') this.orgCache = null;
+      if (err instanceof UsageError && (err.code === 'SESSION_EXPIRED' || err.code === 'FORBIDDEN')) this.orgCache = null;
       throw err;
     });
     const raw = parseWith(usageResponseSchema, json, 'usage object', this.service);
-    return { organization: { uuid: org.uuid, name: org.name ?? org.uuid }, plan: planFromOrganization(org), raw };
+    return { organization: { uuid: org.uuid, name: org.name ?? org.uuid }, plan: planFromOrganization(org), planTier: rawTier(org.rate_limit_tier), source: 'cookie', raw };
   }
 }
 
@@ -162,14 +165,14 @@ export function defaultCredentialsFile(env: NodeJS.ProcessEnv = process.env, hom
   return path.join(configDir || path.join(home, '.claude'), '.credentials.json');
 }
 
-function expandHome(p: string): string {
-  return p.startsWith('~/') ? path.join(os.homedir(), p.slice(2)) : p;
-}
+/** Largest Claude Code login file read; the real one is well under 1 KiB. */
+export const MAX_CREDENTIALS_BYTES = 64 * 1024;
 
 interface OAuthLogin {
   accessToken: string;
   expiresAt: number | null;
   plan: Plan;
+  planTier: string | null;
 }
 
 export class ClaudeCodeSource implements UsageSource {
@@ -190,10 +193,10 @@ export class ClaudeCodeSource implements UsageSource {
   private async readLogin(): Promise<OAuthLogin> {
     let text: string;
     try {
-      text = await fs.readFile(this.file, 'utf8');
+      text = await readRegularFile(this.file, MAX_CREDENTIALS_BYTES);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new UsageError('NO_CREDENTIALS', code === 'ENOENT' ? `Claude Code login file not found at ${this.file}: log in with \`claude\` or set the file's path` : `cannot read Claude Code login file ${this.file} (${code})`);
+      const e = err as FileReadError;
+      throw new UsageError('NO_CREDENTIALS', e.reason === 'missing' ? `Claude Code login file not found at ${this.file}: log in with \`claude\` or set the file's path` : `cannot read Claude Code login file ${this.file}: it ${e.message}`);
     }
     let json: unknown;
     try {
@@ -204,7 +207,7 @@ export class ClaudeCodeSource implements UsageSource {
     const r = claudeCodeCredentialsSchema.safeParse(json);
     if (!r.success) throw new UsageError('NO_CREDENTIALS', `Claude Code login file ${this.file} has no usable claudeAiOauth login (${describeZodError(r.error)})`);
     const o = r.data.claudeAiOauth;
-    return { accessToken: o.accessToken, expiresAt: o.expiresAt ?? null, plan: planFromClaudeCode(o.subscriptionType, o.rateLimitTier) };
+    return { accessToken: o.accessToken, expiresAt: o.expiresAt ?? null, plan: planFromClaudeCode(o.subscriptionType, o.rateLimitTier), planTier: rawTier(o.rateLimitTier) ?? rawTier(o.subscriptionType) };
   }
 
   private static isExpired(login: OAuthLogin, now = Date.now()): boolean {
@@ -228,7 +231,7 @@ export class ClaudeCodeSource implements UsageSource {
       proxy: s.proxy || undefined,
       transport: s.transport,
     }).catch((err) => toNetworkUsageError(err, this.service));
-    return classifyResponse(res, { service: this.service, loginHint: "Claude Code's login was refused; use Claude Code once so it refreshes its login" });
+    return classifyResponse(res, { service: this.service, api: 'oauth', loginHint: "Claude Code's login was refused; use Claude Code once so it refreshes its login" });
   }
 
   async listOrganizations(): Promise<Organization[]> {
@@ -241,7 +244,7 @@ export class ClaudeCodeSource implements UsageSource {
     try {
       json = await this.request(login);
     } catch (err) {
-      if (!(err instanceof UsageError) || err.status !== 401) throw err;
+      if (!(err instanceof UsageError) || err.code !== 'TOKEN_EXPIRED' || err.status !== 401) throw err;
       // Claude Code may have refreshed the token since we read the file.
       const fresh = await this.readLogin();
       this.login = fresh;
@@ -251,7 +254,7 @@ export class ClaudeCodeSource implements UsageSource {
       login = fresh;
       json = await this.request(login);
     }
-    return { organization: null, plan: login.plan, raw: parseWith(usageResponseSchema, json, 'usage object', this.service) };
+    return { organization: null, plan: login.plan, planTier: login.planTier, source: 'claude-code', raw: parseWith(usageResponseSchema, json, 'usage object', this.service) };
   }
 }
 
@@ -272,7 +275,7 @@ export class DemoSource implements UsageSource {
   }
 
   async fetchUsage(): Promise<UsageSnapshot> {
-    return { organization: demoOrganization(this.name), plan: 'max_5x', raw: demoUsage(this.name, this.clock()) };
+    return { organization: demoOrganization(this.name), plan: 'max_5x', planTier: 'default_claude_max_5x', source: 'demo', raw: demoUsage(this.name, this.clock()) };
   }
 }
 

@@ -22,8 +22,19 @@ export interface CookieExpiry {
   daysLeft: number | null;
 }
 
+/** Why `cookieSetAt` cannot be used (not a date, or more than a day ahead), or null when it can (empty counts as unknown). */
+export function cookieSetAtProblem(cookieSetAt: unknown, now: Date = new Date()): string | null {
+  if (cookieSetAt === undefined || cookieSetAt === null || cookieSetAt === '') return null;
+  if (typeof cookieSetAt !== 'string' || cookieSetAt.length > 64) return 'the date the key was pasted is not a date';
+  const set = Date.parse(cookieSetAt);
+  if (Number.isNaN(set)) return 'the date the key was pasted is not a date';
+  if (set > now.getTime() + DAY_MS) return 'the date the key was pasted lies in the future';
+  return null;
+}
+
 /** Expiry assumed 28 days after the key was pasted. */
 export function cookieExpiry(cookieSetAt: string | undefined | null, now: Date = new Date()): CookieExpiry {
+  if (cookieSetAtProblem(cookieSetAt, now) !== null) return { expiresAt: null, daysLeft: null };
   const set = cookieSetAt ? Date.parse(cookieSetAt) : NaN;
   if (Number.isNaN(set)) return { expiresAt: null, daysLeft: null };
   const expires = set + COOKIE_LIFETIME_DAYS * DAY_MS;

@@ -2,7 +2,7 @@
 // (a 5-hour window in 10 minutes, a week in 5.6 hours), deterministic for a given name and time.
 
 import { round1 } from '../format';
-import type { UsageResponse } from './schema';
+import type { UsageResponse } from '../schemas';
 
 export const DEMO_SPEEDUP = 30;
 const SESSION_MS = (5 * 3_600_000) / DEMO_SPEEDUP;
@@ -10,7 +10,7 @@ const WEEK_MS = (7 * 86_400_000) / DEMO_SPEEDUP;
 const MONTH_MS = (30 * 86_400_000) / DEMO_SPEEDUP;
 
 /** FNV-1a: a stable small hash of a string. */
-function hash(text: string): number {
+export function hash(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -20,7 +20,7 @@ function hash(text: string): number {
 }
 
 /** A number in [0, 1) fixed by the seed. */
-function unit(seed: string): number {
+export function unit(seed: string): number {
   return hash(seed) / 0x1_0000_0000;
 }
 
@@ -46,7 +46,15 @@ function iso(ms: number): string {
   return new Date(ms).toISOString().replace('Z', '+00:00');
 }
 
-/** The usage response a demo account named `name` gives at `now`, in the legacy format. */
+function severityOf(pct: number): string {
+  return pct >= 90 ? 'critical' : pct >= 75 ? 'warning' : 'normal';
+}
+
+/**
+ * The usage response a demo account named `name` gives at `now`, in the newest shape: legacy
+ * windows and `limits[]` (with severity and the binding limit), Claude Design, the weekly
+ * breakdown by surface, extra usage as `spend` and a credit pool.
+ */
 export function demoUsage(name: string, now: number = Date.now()): UsageResponse {
   const seed = name || 'demo';
   const session = position(now, SESSION_MS, Math.floor(unit(`${seed}/session`) * SESSION_MS));
@@ -58,15 +66,52 @@ export function demoUsage(name: string, now: number = Date.now()): UsageResponse
   const weekPeak = 45 + 50 * unit(`${seed}/week/${week.index}`);
   const sessionPct = Math.min(100, round1(sessionPeak * climb(session.progress)));
   const weekPct = Math.min(100, round1(weekPeak * climb(week.progress)));
+  const opusPct = round1(weekPct * 0.35);
+  const designPct = round1(weekPct * 0.2);
   const usedCents = Math.round(2000 * month.progress * (0.5 + unit(`${seed}/month/${month.index}`)));
+  const weekReset = iso(week.endsAt);
+  const sessionReset = iso(session.endsAt);
+
+  // The binding limit: the fullest window, as the service marks it.
+  const sessionBinds = sessionPct >= weekPct;
+  const codeShare = Math.round(55 + 30 * unit(`${seed}/share/${week.index}`));
+  const chatShare = Math.round((100 - codeShare) * 0.6);
+  const coworkShare = Math.round((100 - codeShare - chatShare) * 0.7);
+  const poolUsed = round1(Math.min(20, 20 * month.progress));
 
   return {
-    five_hour: { utilization: sessionPct, resets_at: iso(session.endsAt) },
-    seven_day: { utilization: weekPct, resets_at: iso(week.endsAt) },
+    five_hour: { utilization: sessionPct, resets_at: sessionReset, limit_dollars: null, used_dollars: null, remaining_dollars: null, locked_reason: null },
+    seven_day: { utilization: weekPct, resets_at: weekReset, limit_dollars: null, used_dollars: null, remaining_dollars: null, locked_reason: null },
     seven_day_oauth_apps: null,
-    seven_day_opus: { utilization: round1(weekPct * 0.35), resets_at: iso(week.endsAt) },
-    seven_day_sonnet: { utilization: round1(weekPct * 0.6), resets_at: iso(week.endsAt) },
-    extra_usage: { is_enabled: true, monthly_limit: 5000, used_credits: usedCents, utilization: round1((usedCents / 5000) * 100), currency: 'USD' },
+    seven_day_opus: { utilization: opusPct, resets_at: weekReset, locked_reason: null },
+    seven_day_sonnet: null,
+    seven_day_omelette: { utilization: designPct, resets_at: weekReset, locked_reason: null },
+    iguana_necktie: { utilization: round1((poolUsed / 20) * 100), resets_at: iso(month.endsAt), limit_dollars: 20, used_dollars: poolUsed, remaining_dollars: round1(20 - poolUsed), locked_reason: null },
+    tangelo: null,
+    limits: [
+      { kind: 'session', group: 'session', percent: sessionPct, severity: severityOf(sessionPct), resets_at: sessionReset, scope: null, is_active: sessionBinds },
+      { kind: 'weekly_all', group: 'weekly', percent: weekPct, severity: severityOf(weekPct), resets_at: weekReset, scope: null, is_active: !sessionBinds },
+      { kind: 'weekly_scoped', group: 'weekly', percent: opusPct, severity: severityOf(opusPct), resets_at: weekReset, scope: { model: { id: null, display_name: 'Opus' }, surface: null }, is_active: false },
+    ],
+    extra_usage: { is_enabled: true, monthly_limit: 5000, used_credits: usedCents, utilization: round1((usedCents / 5000) * 100), currency: 'USD', decimal_places: 2, disabled_reason: null },
+    spend: {
+      used: { amount_minor: usedCents, currency: 'USD', exponent: 2 },
+      limit: { amount_minor: 5000, currency: 'USD', exponent: 2 },
+      percent: round1((usedCents / 5000) * 100),
+      severity: severityOf((usedCents / 5000) * 100),
+      enabled: true,
+      disabled_reason: null,
+    },
+    seven_day_breakdown: {
+      as_of: iso(now),
+      window_started_at: iso(week.endsAt - WEEK_MS),
+      rows: [
+        { key: 'claude_code', display_name: 'Claude Code', percent: codeShare },
+        { key: 'chat', display_name: 'Chats', percent: chatShare },
+        { key: 'cowork', display_name: 'Cowork', percent: coworkShare },
+        { key: 'other', display_name: 'Other', percent: 100 - codeShare - chatShare - coworkShare },
+      ],
+    },
   };
 }
 

@@ -2,6 +2,7 @@
 
 export type UsageErrorCode =
   | 'SESSION_EXPIRED'
+  | 'FORBIDDEN'
   | 'BLOCKED'
   | 'RATE_LIMITED'
   | 'NETWORK'
@@ -16,13 +17,16 @@ export class UsageError extends Error {
   readonly status: number | null;
   /** For RATE_LIMITED: how long the service asked us to wait; null when not given. */
   readonly retryAfterMs: number | null;
+  /** For FORBIDDEN: why access was refused (wrong organization, region/VPN, token scope, other). */
+  readonly reason?: string;
 
-  constructor(code: UsageErrorCode, message: string, opts: { status?: number | null; retryAfterMs?: number | null } = {}) {
+  constructor(code: UsageErrorCode, message: string, opts: { status?: number | null; retryAfterMs?: number | null; reason?: string } = {}) {
     super(message);
     this.name = 'ClaudeUsageError';
     this.code = code;
     this.status = opts.status ?? null;
     this.retryAfterMs = opts.retryAfterMs ?? null;
+    if (opts.reason) this.reason = opts.reason;
   }
 }
 
@@ -36,6 +40,8 @@ export function statusText(err: UsageError): string {
   switch (err.code) {
     case 'SESSION_EXPIRED':
       return 'session expired';
+    case 'FORBIDDEN':
+      return err.reason === 'organization' ? 'refused for this organization' : err.reason === 'region' ? 'refused (VPN or region)' : err.reason === 'scope' ? 'token lacks user:profile' : 'access refused';
     case 'BLOCKED':
       return 'blocked by Cloudflare';
     case 'RATE_LIMITED':

@@ -7,12 +7,9 @@ import { normalizeUsage } from './normalize';
 import { computePace } from './pace';
 
 export function sampleOf(payload: Pick<UsagePayload, 'fetchedAt' | 'limits'>): UsageSample {
-  const pct: Record<string, number> = {};
-  const resetsAt: Record<string, string | null> = {};
-  for (const l of payload.limits) {
-    pct[l.id] = l.pct;
-    resetsAt[l.id] = l.resetsAt;
-  }
+  // fromEntries makes own properties, so ids like `__proto__` are kept as ordinary keys.
+  const pct: Record<string, number> = Object.fromEntries(payload.limits.map((l) => [l.id, l.pct]));
+  const resetsAt: Record<string, string | null> = Object.fromEntries(payload.limits.map((l) => [l.id, l.resetsAt]));
   return { fetchedAt: payload.fetchedAt, pct, resetsAt };
 }
 
@@ -24,7 +21,7 @@ export function keepSample(samples: UsageSample[], sample: UsageSample, max: num
 
 /** What `msg.history` carries: `{ fetchedAt, pct }`, oldest first. */
 export function historyOf(samples: UsageSample[]): Array<{ fetchedAt: string; pct: Record<string, number> }> {
-  return samples.map((s) => ({ fetchedAt: s.fetchedAt, pct: { ...s.pct } }));
+  return samples.map((s) => ({ fetchedAt: s.fetchedAt, pct: Object.fromEntries(Object.entries(s.pct)) }));
 }
 
 export interface PayloadInput {
@@ -43,8 +40,15 @@ export function buildPayload(input: PayloadInput): UsagePayload {
     account: input.account,
     organization: input.snapshot.organization,
     plan: input.snapshot.plan,
+    planTier: input.snapshot.planTier,
+    source: input.snapshot.source,
     fetchedAt: input.fetchedAt.toISOString(),
-    ...usage,
+    session: usage.session,
+    weekly: usage.weekly,
+    limits: usage.limits,
+    extraUsage: usage.extraUsage,
+    breakdown: usage.breakdown,
+    pools: usage.pools,
   };
   const samples = [...input.samples, sampleOf(base)];
   return {

@@ -10,6 +10,8 @@ export interface BlockAlertOptions {
   blockEndingMinutes: number;
   inactivityMinutes: number;
   timeZone: string;
+  /** The machine a block alert applies to, when blocks merge several machines' usage. */
+  hostOf?(block: CodeUsagePayload['blocks'][number], kind: 'block-started' | 'block-ending' | 'inactive'): string | null;
 }
 
 function formatTokens(n: number): string {
@@ -33,8 +35,10 @@ export class BlockAlerts {
     const block = report.activeBlock;
     const at = new Date(now);
     const { host, timeZone } = this.opts;
-    const alert = (fields: Omit<AlertFields, 'account' | 'limit_type'>): void => {
-      alerts.push(makeAlert({ ...fields, account: host, limit_type: 'block' }, at));
+    const alert = (fields: Omit<AlertFields, 'account' | 'limit_type'> & { kind: 'block-started' | 'block-ending' | 'inactive' }): void => {
+      const made = makeAlert({ ...fields, account: host, limit_type: 'block' }, at);
+      const machine = block && this.opts.hostOf ? this.opts.hostOf(block, fields.kind) : null;
+      alerts.push(machine ? { ...made, host: machine } : made);
     };
 
     if (block && this.started && block.id !== this.activeId) {
@@ -93,19 +97,20 @@ export class BlockAlerts {
     }
     const at = new Date(now);
     const { host, timeZone } = this.opts;
-    return due.map((l) =>
-      makeAlert(
+    return due.map((l) => {
+      const made = makeAlert(
         {
           kind: 'limit-reached',
           level: 'critical',
           account: host,
           limit_type: 'block',
           title: 'Claude Code usage limit reached',
-          message: `${host}: usage limit reached at ${formatClock(new Date(l.at), timeZone, at)}${l.resetsAt ? `, ${formatReset(l.resetsAt, timeZone, at)}` : ''}`,
+          message: `${l.host ?? host}: usage limit reached at ${formatClock(new Date(l.at), timeZone, at)}${l.resetsAt ? `, ${formatReset(l.resetsAt, timeZone, at)}` : ''}`,
           resetsAt: l.resetsAt,
         },
         at,
-      ),
-    );
+      );
+      return l.host ? { ...made, host: l.host } : made;
+    });
   }
 }

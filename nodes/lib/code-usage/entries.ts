@@ -23,6 +23,8 @@ export interface LimitLine {
   /** when the limit lifts, when the line says so */
   resetsAt: string | null;
   text: string;
+  /** the machine it came from, when lines of several machines are merged */
+  host?: string;
 }
 
 export function entryTokens(e: UsageEntry): number {
@@ -87,7 +89,18 @@ export interface ExportedEntries {
   limitLines: LimitLine[];
 }
 
-const FIELDS = 8;
+/** Numbers per entry in `ExportedEntries.numbers`. */
+export const ENTRY_FIELDS = 8;
+const FIELDS = ENTRY_FIELDS;
+
+/** Everything a store holds, to rebuild it exactly (see `EntryStore.snapshot`). */
+export interface StoreSnapshot extends ExportedEntries {
+  /** indexes into `keys` of the entries the sidechain replay rule looks up by message.id */
+  byMessage: number[];
+  /** the counter behind the keys of id-less lines */
+  anonymous: number;
+  unknownModels: string[];
+}
 
 /**
  * A token count read back from a Float64Array (a worker's export, the line scanner's
@@ -97,6 +110,23 @@ const FIELDS = 8;
  */
 export function count(n: number): number {
   return (n | 0) === n ? n | 0 : n;
+}
+
+/** Entry `i` of exported numbers. */
+function entryAt(numbers: Float64Array, i: number, model: string, messageId: string | null): UsageEntry {
+  const o = i * FIELDS;
+  return {
+    t: numbers[o],
+    model,
+    input: count(numbers[o + 1]),
+    output: count(numbers[o + 2]),
+    cacheWrite: count(numbers[o + 3]),
+    cacheWrite1h: count(numbers[o + 4]),
+    cacheRead: count(numbers[o + 5]),
+    costUSD: numbers[o + 6],
+    sidechain: numbers[o + 7] === 1,
+    messageId,
+  };
 }
 
 /**
@@ -212,6 +242,42 @@ export class EntryStore {
     return true;
   }
 
+  /**
+   * A prefix for the id-less keys of another store whose entries will be merged into this
+   * one, unique for the life of this store's entries (its counter is part of a snapshot).
+   */
+  takeAnonymousPrefix(): string {
+    return `${this.anonymousPrefix}w${this.anonymous++}.`;
+  }
+
+  /** Everything this store holds; `restore` rebuilds it exactly, de-duplication state included. */
+  snapshot(): StoreSnapshot {
+    const exported = this.export();
+    const index = new Map<string, number>();
+    for (let i = 0; i < exported.keys.length; i++) index.set(exported.keys[i], i);
+    const byMessage: number[] = [];
+    for (const key of this.byMessage.values()) {
+      const i = index.get(key);
+      if (i !== undefined) byMessage.push(i);
+    }
+    return { ...exported, limitLines: [...this.limitLines], byMessage, anonymous: this.anonymous, unknownModels: [...this.pricer.unknownModels] };
+  }
+
+  /** Replaces this store's contents with a snapshot's (entries as they were, no rules applied). */
+  restore(s: StoreSnapshot): void {
+    this.clear();
+    const { keys, messageIds, models, numbers } = s;
+    for (let i = 0; i < keys.length; i++) this.byKey.set(keys[i], entryAt(numbers, i, models[i], messageIds[i]));
+    for (const i of s.byMessage) {
+      const id = messageIds[i];
+      if (id !== null) this.byMessage.set(id, keys[i]);
+    }
+    this.limitLines = [...s.limitLines];
+    this.anonymous = s.anonymous;
+    for (const model of s.unknownModels) this.pricer.unknownModels.add(model);
+    this.version++;
+  }
+
   /** All entries, for merging into another store (see `merge`). */
   export(): ExportedEntries {
     const n = this.byKey.size;
@@ -238,25 +304,7 @@ export class EntryStore {
   /** Adds another store's entries (priced with the same prices) under the same rules. */
   merge(other: ExportedEntries): void {
     const { keys, messageIds, models, numbers } = other;
-    for (let i = 0; i < keys.length; i++) {
-      const o = i * FIELDS;
-      this.insert(
-        keys[i],
-        {
-          t: numbers[o],
-          model: models[i],
-          input: count(numbers[o + 1]),
-          output: count(numbers[o + 2]),
-          cacheWrite: count(numbers[o + 3]),
-          cacheWrite1h: count(numbers[o + 4]),
-          cacheRead: count(numbers[o + 5]),
-          costUSD: numbers[o + 6],
-          sidechain: numbers[o + 7] === 1,
-          messageId: messageIds[i],
-        },
-        null,
-      );
-    }
+    for (let i = 0; i < keys.length; i++) this.insert(keys[i], entryAt(numbers, i, models[i], messageIds[i]), null);
     for (const l of other.limitLines) this.limitLines.push(l);
     this.version++;
   }

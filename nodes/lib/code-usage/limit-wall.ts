@@ -1,5 +1,8 @@
 // Recognises a Claude Code usage-limit wall from its text and, when present, its
-// structured block (`quotaLimits` or `apiErrorParams.rate_limit_info`).
+// structured block (`quotaLimits` or `apiErrorParams.rate_limit_info`). The same rules
+// read Claude Code's log lines and its telemetry `api_error` texts: an SDK error that
+// says the request "would exceed your account's rate limit" is a wall; a bare
+// "Rate limited" (a server throttle) is not.
 //
 // Rules: the text is cut to MAX_TEXT characters before any pattern runs, and every
 // pattern is linear (no nested or overlapping quantifiers). Login, server and safeguard
@@ -48,9 +51,8 @@ const WEEKLY_REACHED = /\bweekly limit reached/i;
 const MODEL_CAP = /You(?:'|’)ve reached your ([A-Za-z][A-Za-z0-9 .-]{0,40}?) limit/;
 const OUT_OF_CREDITS = /You(?:'|’)re out of usage credits/i;
 const SWITCH_MODEL = /Switch to another model|\/model to switch models/i;
-const OTLP_429 = /^\s*429\b/;
-const OTLP_RATE = /"type":"rate_limit_error"/;
-const OTLP_ACCOUNT = /exceed your account(?:'|’)s rate limit/i;
+const ACCOUNT_RATE_LIMIT = /exceed your account(?:'|’)s rate limit/i;
+const ACCOUNT_RATE_LIMIT_TEXT = "This request would exceed your account's rate limit";
 const RESETS =
   /\bresets (?:(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\.? (\d{1,2}),? )?(\d{1,2})(?::(\d{2}))? ?([ap]m)?(?: \(([A-Za-z0-9_+\-/]{1,64})\))?/i;
 
@@ -77,6 +79,7 @@ export function limitWall(input: LimitWallInput): LimitWall | null {
   let model: string | null = null;
   let wordingWall = false;
   let legacyEpoch: number | null = null;
+  let accountRateLimit = false;
   const legacy = LEGACY.exec(raw);
   let m: RegExpExecArray | null;
   if (legacy) {
@@ -98,8 +101,9 @@ export function limitWall(input: LimitWallInput): LimitWall | null {
   } else if (OUT_OF_CREDITS.test(raw)) {
     wordingWall = true;
     if (SWITCH_MODEL.test(raw)) limit = 'model';
-  } else if (OTLP_429.test(raw) && OTLP_RATE.test(raw) && OTLP_ACCOUNT.test(raw)) {
+  } else if (ACCOUNT_RATE_LIMIT.test(raw)) {
     wordingWall = true;
+    accountRateLimit = true;
   }
   if (!wordingWall && !structuredWall && !named) return null;
 
@@ -113,7 +117,8 @@ export function limitWall(input: LimitWallInput): LimitWall | null {
   let resetsAt = s ? epochIso(s.resetsAt) : null;
   if (!resetsAt && Number.isFinite(lineTime)) resetsAt = clockReset(raw, lineTime, input.timeZone);
   if (!resetsAt && legacyEpoch !== null) resetsAt = epochIso(legacyEpoch);
-  const text = (legacy ? raw.replace(/\|\d{9,13}/, '') : raw).trim();
+  // an SDK error's JSON is not for people: its wording stands in for it
+  const text = accountRateLimit ? ACCOUNT_RATE_LIMIT_TEXT : (legacy ? raw.replace(/\|\d{9,13}/, '') : raw).trim();
   return { limit, model, resetsAt, text };
 }
 

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { expandHome } from '../files';
 import { limitLineOf, type EntryStore, type ExportedEntries } from './entries';
 import type { LineFields, LineParser } from './line-parser';
 import { createLineParser } from './line-scanner';
@@ -61,6 +62,15 @@ export interface ScanStats {
   changed: boolean;
   /** usage-limit lines read this scan */
   limitLines: number;
+}
+
+/** What a reader knows of the tree, to carry over a restart (see `LogReader.snapshot`). */
+export interface ReaderSnapshot {
+  /** [path, inode, size, mtimeMs, offset] */
+  files: Array<[string, number, number, number, number]>;
+  /** [path, mtimeMs, .jsonl files, subdirectories] */
+  dirs: Array<[string, number, string[], string[]]>;
+  corruptLines: number;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -151,6 +161,8 @@ export class LogReader {
   private stats: ScanStats = LogReader.emptyStats();
   /** Total corrupt lines since the last start-over. */
   corruptLines = 0;
+  /** Changes whenever what the reader knows of files and directories changes. */
+  private version = 0;
 
   constructor(
     /** `projects` directories to read */
@@ -172,8 +184,31 @@ export class LogReader {
     this.stopWorker?.();
   }
 
+  get revision(): number {
+    return this.version;
+  }
+
+  /** What is known of the tree: with the store's snapshot, all a later reader needs to go on from here. */
+  snapshot(): ReaderSnapshot {
+    return {
+      files: Array.from(this.files, ([file, f]) => [file, f.ino, f.size, f.mtimeMs, f.offset]),
+      dirs: Array.from(this.dirs, ([dir, d]) => [dir, d.mtimeMs, d.files, d.dirs]),
+      corruptLines: this.corruptLines,
+    };
+  }
+
+  /** Takes over a snapshot (the store restored from the same moment): the next scan reads only what changed since. */
+  restore(s: ReaderSnapshot): void {
+    this.files = new Map(s.files.map(([file, ino, size, mtimeMs, offset]) => [file, { ino, size, mtimeMs, offset }]));
+    this.dirs = new Map(s.dirs.map(([dir, mtimeMs, files, dirs]) => [dir, { mtimeMs, files, dirs }]));
+    this.corruptLines = s.corruptLines;
+    this.fresh = false;
+    this.version++;
+  }
+
   /** Forget everything: the next scan reads every file from the start. */
   reset(): void {
+    this.version++;
     this.fresh = true;
     this.files.clear();
     this.dirs.clear();
@@ -215,29 +250,22 @@ export class LogReader {
   /**
    * Reads the plan with a worker thread alongside: both take the next file (largest
    * first) from a shared counter, so each does as much as it can, whenever the worker
-   * gets going. Files the worker took but could not finish are read here afterwards.
+   * gets going. The worker's batches merge here as they come, between this thread's
+   * chunks. Files the worker took but did not report are read here afterwards.
    */
   private async readShared(plan: Array<[string, FileState, number]>): Promise<void> {
     const order = [...plan].sort((a, b) => b[2] - b[1].offset - (a[2] - a[1].offset));
     const next = new Int32Array(new SharedArrayBuffer(4));
-    const worker = readInWorker(order, next, this.store.pricing);
-    this.stopWorker = worker.terminate;
-    const mine: Array<[string, FileState, number]> = [];
-    for (let i = Atomics.add(next, 0, 1); i < order.length && !this.aborted; i = Atomics.add(next, 0, 1)) {
-      mine.push(order[i]);
-      await this.readPlanned([order[i]]);
-    }
-    const result = await worker.result;
-    this.stopWorker = null;
-    const done = new Set(mine);
-    if (result) {
-      this.store.merge(result.entries);
-      for (const model of result.unknownModels) this.store.noteUnknownModel(model);
-      this.stats.corruptLines += result.corruptLines;
-      this.stats.bytesRead += result.bytesRead;
-      for (const [i, offset] of result.offsets) {
+    const done = new Set<number>();
+    const worker = readInWorker(order, next, this.store.pricing, this.store.takeAnonymousPrefix(), (batch) => {
+      if (this.aborted) return;
+      this.store.merge(batch.entries);
+      for (const model of batch.unknownModels) this.store.noteUnknownModel(model);
+      this.stats.corruptLines += batch.corruptLines;
+      this.stats.bytesRead += batch.bytesRead;
+      for (const [i, offset] of batch.offsets) {
         const [, state, size] = order[i];
-        done.add(order[i]);
+        done.add(i);
         if (offset < 0) this.stats.unreadable++;
         else {
           state.offset = offset;
@@ -246,8 +274,15 @@ export class LogReader {
           this.stats.filesReadByWorker++;
         }
       }
+    });
+    this.stopWorker = worker.terminate;
+    for (let i = Atomics.add(next, 0, 1); i < order.length && !this.aborted; i = Atomics.add(next, 0, 1)) {
+      done.add(i);
+      await this.readPlanned([order[i]]);
     }
-    await this.readPlanned(order.filter((item) => !done.has(item)));
+    await worker.finished;
+    this.stopWorker = null;
+    await this.readPlanned(order.filter((_, i) => !done.has(i)));
   }
 
   private async readPlanned(plan: Array<[string, FileState, number]>): Promise<void> {
@@ -284,6 +319,7 @@ export class LogReader {
       }
       if (st.size !== state.size || st.mtimeMs !== state.mtimeMs) {
         state.mtimeMs = st.mtimeMs;
+        this.version++;
         plan.push([file, state, st.size]);
       }
     }
@@ -303,7 +339,7 @@ export class LogReader {
     try {
       st = fs.statSync(dir);
     } catch {
-      this.dirs.delete(dir);
+      if (this.dirs.delete(dir)) this.version++;
       return;
     }
     let known = this.dirs.get(dir);
@@ -320,6 +356,7 @@ export class LogReader {
         return;
       }
       this.dirs.set(dir, known);
+      this.version++;
     }
     for (const f of known.files) out.push(f);
     for (const d of known.dirs) this.listDir(d, out);
@@ -348,7 +385,7 @@ export function projectRoots(configDir: string, env: NodeJS.ProcessEnv = process
       ];
   const roots: string[] = [];
   for (const dir of candidates) {
-    const expanded = dir.startsWith('~') ? path.join(home, dir.slice(1)) : dir;
+    const expanded = expandHome(dir, home);
     const projects = path.basename(expanded) === 'projects' ? expanded : path.join(expanded, 'projects');
     const resolved = path.resolve(projects);
     if (!roots.includes(resolved) && isDirectory(resolved)) roots.push(resolved);
@@ -364,47 +401,72 @@ function isDirectory(p: string): boolean {
   }
 }
 
-export interface WorkerResult {
-  /** [index in the plan, offset after reading] of each file the worker took */
-  offsets: Array<[number, number]>;
-  entries: ExportedEntries;
-  unknownModels: string[];
-  corruptLines: number;
-  bytesRead: number;
-}
+/** What a worker thread sends: one batch of files read, then `done`. */
+export type WorkerMessage =
+  | {
+      kind: 'batch';
+      /** [index in the plan, offset after reading (-1: unreadable)] of each file of the batch */
+      offsets: Array<[number, number]>;
+      /** the entries of the batch's lines (de-duplicated among themselves) */
+      entries: ExportedEntries;
+      unknownModels: string[];
+      corruptLines: number;
+      bytesRead: number;
+    }
+  | { kind: 'done' };
+
+export type WorkerBatch = Extract<WorkerMessage, { kind: 'batch' }>;
+
+/** Bytes a worker reads before it hands a batch over (a file is never split). */
+export const WORKER_BATCH_BYTES = 4 << 20;
 
 /**
- * Reads files of `plan` in a worker thread, taking them by `next`. `result` is null when the
- * worker failed or was terminated.
+ * Reads files of `plan` in a worker thread, taking them by `next`; each batch goes to
+ * `onBatch` as it arrives, so it merges while the worker reads on. `finished` is true when
+ * the worker took every file it could, false when it failed or was terminated (files it
+ * took but did not report are then still to read).
  */
 export function readInWorker(
   plan: Array<[string, FileState, number]>,
   next: Int32Array,
   prices: Record<string, PriceOverride>,
-): { result: Promise<WorkerResult | null>; terminate: () => void } {
+  anonymousPrefix: string,
+  onBatch: (batch: WorkerBatch) => void,
+  batchBytes = WORKER_BATCH_BYTES,
+): { finished: Promise<boolean>; terminate: () => void } {
   let worker: Worker | null = null;
-  const result = new Promise<WorkerResult | null>((resolve) => {
+  const finished = new Promise<boolean>((resolve) => {
     try {
       worker = new Worker(path.join(__dirname, 'scan-worker.js'), {
-        workerData: { files: plan.map(([file, state, size]) => [file, state.offset, size]), next, prices },
+        workerData: { files: plan.map(([file, state, size]) => [file, state.offset, size]), next, prices, anonymousPrefix, batchBytes },
       });
     } catch {
-      resolve(null);
+      resolve(false);
       return;
     }
     let settled = false;
-    const settle = (value: WorkerResult | null): void => {
+    const settle = (value: boolean): void => {
       if (!settled) {
         settled = true;
         resolve(value);
       }
     };
-    worker.once('message', (value: WorkerResult) => settle(value));
-    worker.once('error', () => settle(null));
-    worker.once('exit', () => settle(null));
+    worker.on('message', (m: WorkerMessage) => {
+      if (settled) return;
+      if (m.kind === 'done') settle(true);
+      else {
+        try {
+          onBatch(m);
+        } catch {
+          settle(false);
+        }
+      }
+    });
+    worker.once('error', () => settle(false));
+    worker.once('exit', () => settle(false));
   });
   return {
-    result,
+    finished,
     terminate: () => {
       worker?.terminate().catch(() => undefined);
     },

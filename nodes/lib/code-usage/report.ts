@@ -112,8 +112,11 @@ export function todayTotals(sorted: UsageEntry[], now: number, timeZone: string)
   return { date, costUSD, totalTokens };
 }
 
-/** Builds the output-1 payload from the store's entries at `now`. */
-export function buildReport(store: EntryStore, opts: ReportOptions, now: number): CodeUsagePayload {
+/** Where a report's entries come from: a log scan's store, or any other time-sorted list. */
+export type ReportSource = Pick<EntryStore, 'sorted' | 'limitLines'>;
+
+/** Builds the output-1 payload from the source's entries at `now`. */
+export function buildReport(store: ReportSource, opts: ReportOptions, now: number): CodeUsagePayload {
   const sorted = store.sorted();
   const limits = store.limitLines.map((l) => ({ at: Date.parse(l.at), resetsAt: l.resetsAt }));
   const all = buildBlocks(sorted, now, limits);

@@ -6,6 +6,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { alertFromMessage, makeAlert, type Alert } from '../alert';
 import { formatClock, formatDuration, resolveTimeZone } from '../format';
+import { isJsonRequest, JSON_ONLY } from '../admin';
 import { redact } from '../redact';
 import { deliver, DeliveryError, type DeliveryOptions, type DeliveryResult } from './core';
 import { destinationQueues, QueueFullError } from './queue';
@@ -107,8 +108,34 @@ export function testCredentials(names: readonly string[], body: Properties, stor
   return out;
 }
 
+/** The origins a configuration's requests go to (the lookup step's too), or null when it cannot build them. */
+function originsOf<C>(adapter: ChannelAdapter<C>, config: C): string[] | null {
+  try {
+    if (adapter.check(config) !== null) return null;
+    const urls = [adapter.request(config, testAlert(), { txnId: 'test' }).url];
+    if (adapter.resolve?.needed(config)) urls.push(adapter.resolve.request(config).url);
+    return urls.map((u) => new URL(u).origin);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Why a Test request may not use the stored secrets it asks for, or null when it may: a
+ * stored secret goes only where the deployed node's own settings send it.
+ */
+export function storedSecretRefusal<C>(adapter: ChannelAdapter<C>, requested: C, deployed: C): string | null {
+  const a = originsOf(adapter, requested);
+  const b = originsOf(adapter, deployed);
+  if (a === null || b === null) return null; // it sends nothing: delivery reports the problem
+  if (a.length === b.length && a.every((o, i) => o === b[i])) return null;
+  return `not sent: the stored ${adapter.service} secrets are only used with the deployed node's own destination. Deploy the new settings first, or type the secrets again`;
+}
+
 export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): void {
   const { adapter } = spec;
+  /** The properties of each deployed node of this type, by id (for the Test button's stored secrets). */
+  const deployedProps = new Map<string, Properties>();
 
   function credentialsOf(node: Node): Credentials {
     const given = ((node as unknown as { credentials?: Record<string, unknown> }).credentials ?? {}) as Record<string, unknown>;
@@ -124,6 +151,7 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): 
     const secrets = adapter.secrets(config);
     const problem = adapter.check(config);
     const closing = new AbortController();
+    deployedProps.set(node.id, def as unknown as Properties);
     const timeZone = resolveTimeZone(undefined);
     const options = deliverySettings(RED.settings);
     const show = (fill: 'green' | 'yellow' | 'red' | 'blue' | 'grey', shape: 'dot' | 'ring', text: string) =>
@@ -167,6 +195,7 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): 
 
     node.on('close', (removed: boolean, done: () => void) => {
       closing.abort();
+      if (deployedProps.get(node.id) === (def as unknown as Properties)) deployedProps.delete(node.id);
       node.status({});
       done();
     });
@@ -177,6 +206,10 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): 
   RED.nodes.registerType(spec.type, ChannelNode as never, { credentials } as never);
 
   RED.httpAdmin.post(`/${spec.type}/test`, RED.auth.needsPermission(`${spec.type}.write`), (req, res) => {
+    if (!isJsonRequest(req)) {
+      res.status(415).json({ ok: false, status: null, message: JSON_ONLY });
+      return;
+    }
     const body = req.body as unknown;
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
       res.status(400).json({ ok: false, status: null, message: 'expected a JSON object with the node properties' });
@@ -186,7 +219,17 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): 
     const id = typeof props.id === 'string' ? props.id : '';
     // Stored secrets only of a deployed node of this very type: never another node's, sent to a URL from the request.
     const stored = id && RED.nodes.getNode(id)?.type === spec.type ? (RED.nodes.getCredentials(id) as Credentials | undefined) : undefined;
-    const config = spec.config(props, testCredentials(spec.credentials, props, stored));
+    const credentials = testCredentials(spec.credentials, props, stored);
+    const config = spec.config(props, credentials);
+    const usesStored = spec.credentials.some((name) => (stored?.[name] ?? '') !== '' && credentials[name] === stored?.[name] && props[name] !== stored?.[name]);
+    const deployed = deployedProps.get(id);
+    if (usesStored && stored) {
+      const refusal = deployed ? storedSecretRefusal(adapter, config, spec.config(deployed, stored)) : 'not sent: the stored secrets belong to a node that is not running';
+      if (refusal) {
+        res.status(400).json({ ok: false, status: null, message: refusal });
+        return;
+      }
+    }
     const secrets = adapter.secrets(config);
     deliver(adapter, config, testAlert(), { ...deliverySettings(RED.settings), maxAttempts: 1 })
       .then((result) => {

@@ -69,7 +69,7 @@ export interface DeliveryResult {
   channel: string;
   /** The final HTTP status; null when no answer came. */
   status: number | null;
-  /** HTTP attempts made, resolution steps included. */
+  /** Send attempts made (a lookup before sending, such as a Matrix alias, is not counted). */
   attempts: number;
   /** The service's id of the message. */
   id: string | null;
@@ -154,6 +154,21 @@ interface StepResult {
   error?: DeliveryError;
 }
 
+/** Resolved values (Matrix alias → room id) per adapter and destination; at most this many kept. */
+const RESOLVED_LIMIT = 500;
+const resolved = new Map<string, string>();
+
+/** Forgets every resolved value (each destination is looked up again on its next send). */
+export function forgetResolved(): void {
+  resolved.clear();
+}
+
+function keepResolved(key: string, value: string): void {
+  resolved.delete(key);
+  resolved.set(key, value);
+  if (resolved.size > RESOLVED_LIMIT) resolved.delete(resolved.keys().next().value as string);
+}
+
 /** Delivers one alert. Never throws: failures come back as `{ ok: false, error }`. */
 export async function deliver<C>(adapter: ChannelAdapter<C>, config: C, alert: Alert, options: DeliveryOptions = {}): Promise<DeliveryResult> {
   const secrets = adapter.secrets(config);
@@ -183,14 +198,15 @@ export async function deliver<C>(adapter: ChannelAdapter<C>, config: C, alert: A
 
   // One request, retried as the policy says. The response body is always read in
   // full by httpRequest, so a connection is never left half-consumed.
-  async function step(build: () => OutgoingRequest, read: (res: HttpResponse) => ServiceAnswer): Promise<StepResult> {
+  // `counted`: a send (counted in `attempts`), not a lookup before it.
+  async function step(build: () => OutgoingRequest, read: (res: HttpResponse) => ServiceAnswer, counted: boolean): Promise<StepResult> {
     for (let attempt = 1; ; attempt++) {
       if (options.signal?.aborted) {
         // Queued behind other alerts while the node was closing: send nothing.
         const message = `${adapter.service}: cancelled, the node was stopped`;
         return { ok: false, status: null, error: new DeliveryError(message, 'CANCELLED', adapter.channel, null, attempts) };
       }
-      attempts++;
+      if (counted) attempts++;
       let outcome: AttemptOutcome;
       let res: HttpResponse | undefined;
       try {
@@ -209,7 +225,7 @@ export async function deliver<C>(adapter: ChannelAdapter<C>, config: C, alert: A
         if (decision.why === 'delivered' && outcome.kind === 'answer') return { ok: true, status: outcome.status, res, answer: outcome.answer };
         const status = outcome.kind === 'answer' ? outcome.status : null;
         const message = clean(failureMessage(adapter.service, outcome, decision, attempt));
-        return { ok: false, status, error: new DeliveryError(message, errorCode(outcome), adapter.channel, status, attempts) };
+        return { ok: false, status, res, error: new DeliveryError(message, errorCode(outcome), adapter.channel, status, attempts) };
       }
       options.onRetry?.({ attempt, delayMs: decision.delayMs, reason: clean(describeOutcome(adapter.service, outcome)) });
       if (!(await sleep(decision.delayMs, options.signal))) {
@@ -222,29 +238,56 @@ export async function deliver<C>(adapter: ChannelAdapter<C>, config: C, alert: A
 
   const ctx: DeliveryContext = { txnId: newTxnId(now()) };
   const resolve = adapter.resolve;
-  if (resolve?.needed(config)) {
+  const key = `${adapter.channel}\n${adapter.destination(config)}`;
+
+  /** Looks the destination up and keeps the value; a DeliveryResult when that fails. */
+  async function lookUp(resolveStep: NonNullable<typeof resolve>): Promise<DeliveryResult | null> {
     const lookup: { value: string | null; error: string | null } = { value: null, error: null };
     const found = await step(
-      () => resolve.request(config),
+      () => resolveStep.request(config),
       (res) => {
-        const read = resolve.read(res, now());
+        const read = resolveStep.read(res, now());
         lookup.value = read.value;
         lookup.error = read.answer.error;
         return read.answer;
       },
+      false,
     );
     if (!found.ok) return result(false, found.status, null, found.error);
     if (!lookup.value) {
       const message = clean(`${adapter.service}: ${lookup.error ?? 'could not resolve the destination'}`);
       return result(false, found.status, null, new DeliveryError(message, 'REJECTED', adapter.channel, found.status, attempts));
     }
+    keepResolved(key, lookup.value);
     ctx.resolved = lookup.value;
+    return null;
   }
 
-  const sent = await step(
+  const send = () => step(
     () => adapter.request(config, alert, ctx),
     (res) => adapter.read(res, now()),
+    true,
   );
+
+  let fromCache = false;
+  if (resolve?.needed(config)) {
+    ctx.resolved = resolved.get(key);
+    fromCache = ctx.resolved !== undefined;
+    if (!fromCache) {
+      const failed = await lookUp(resolve);
+      if (failed) return failed;
+    }
+  }
+  let sent = await send();
+  if (!sent.ok && resolve && ctx.resolved !== undefined && sent.res && resolve.gone(sent.res)) {
+    // The kept value is stale (the alias now names another room): look up once more.
+    resolved.delete(key);
+    if (fromCache) {
+      const failed = await lookUp(resolve);
+      if (failed) return failed;
+      sent = await send();
+    }
+  }
   if (!sent.ok) return result(false, sent.status, null, sent.error);
   return result(true, sent.status, sent.answer?.id ?? null);
 }

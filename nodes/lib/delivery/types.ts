@@ -32,12 +32,18 @@ export interface DeliveryContext {
   resolved?: string;
 }
 
-/** A lookup some services need before sending (Matrix room alias → room id). */
+/**
+ * A lookup some services need before sending (Matrix room alias → room id). The core
+ * looks up once per destination and keeps the value; it looks up again only when a send
+ * is refused with an answer that `gone` says means the value no longer holds.
+ */
 export interface ResolveStep<C> {
   needed(config: C): boolean;
   request(config: C): OutgoingRequest;
   /** The resolved value, or an answer explaining the failure. */
   read(res: HttpResponse, now: number): { value: string | null; answer: ServiceAnswer };
+  /** Whether a refused send says the resolved value is stale (the room is gone or was left). */
+  gone(res: HttpResponse): boolean;
 }
 
 export interface ChannelAdapter<C> {

@@ -8,6 +8,9 @@ import {
   codeState,
   configTopic,
   discoveryConfig,
+  PROBLEM_ENTITY,
+  PROBLEM_STATUSES,
+  problemState,
   STATUS_ENTITY,
   usageEntities,
   usageState,
@@ -17,7 +20,7 @@ import {
   type HassState,
 } from './discovery';
 import type { CodeUsagePayload, HassInput } from './inputs';
-import type { UsagePayload } from '../types';
+import type { HassUsagePayload as UsagePayload } from './inputs';
 
 export interface MqttMessage {
   topic: string;
@@ -40,7 +43,7 @@ export interface BridgeMemory {
 export const ANNOUNCE_UPDATES = 3;
 
 /** Statuses after which the usage sensors show unavailable until the next good poll. */
-const STALE_STATUSES = new Set(['session_expired', 'blocked', 'no_credentials', 'token_expired']);
+const STALE_STATUSES = PROBLEM_STATUSES;
 
 const retained = (topic: string, payload: string): MqttMessage => ({ topic, payload, retain: true });
 
@@ -91,8 +94,9 @@ export class HassBridge {
   private status(account: string, status: string): MqttMessage[] {
     const device = accountDevice(account, null, this.opts);
     const known = this.devices.get(device.id);
-    const entities = known ? known.entities : [STATUS_ENTITY];
-    const state = { ...(known?.state ?? {}), status };
+    const base = known ? known.entities : [STATUS_ENTITY];
+    const entities = base.some((e) => e.key === PROBLEM_ENTITY.key) ? base : [...base, PROBLEM_ENTITY];
+    const state = { ...(known?.state ?? {}), status, problem: problemState(status) };
     const availability = STALE_STATUSES.has(status) ? 'offline' : status === 'ok' ? 'online' : null;
     return this.update(known?.device ?? device, entities, state, availability);
   }

@@ -3,7 +3,7 @@
 // Format: https://www.home-assistant.io/integrations/mqtt/#mqtt-discovery (one
 // config per entity under {prefix}/sensor/{object_id}/config, retained).
 
-import type { UsagePayload } from '../types';
+import type { HassUsagePayload as UsagePayload } from './inputs';
 import type { CodeUsagePayload } from './inputs';
 import { minutesUntil } from '../format';
 
@@ -35,9 +35,11 @@ export interface HassDevice {
 export interface HassEntity {
   /** Key in the state JSON and suffix of the object id. */
   key: string;
+  /** Home Assistant's entity platform; `sensor` when not given. */
+  component?: 'sensor' | 'binary_sensor';
   name: string;
   unit?: string;
-  deviceClass?: 'timestamp' | 'duration' | 'monetary';
+  deviceClass?: 'timestamp' | 'duration' | 'monetary' | 'problem';
   stateClass?: 'measurement';
   precision?: number;
   icon?: string;
@@ -148,7 +150,36 @@ export const STATUS_ENTITY: HassEntity = {
   followsAvailability: false,
 };
 
-/** The sensors of one claude-usage payload: every window, extra usage, cookie, status. */
+/**
+ * A problem binary_sensor: on while the account cannot be read (session expired, access refused,
+ * blocked, no login), so Home Assistant shows a problem instead of stale numbers. Always announced.
+ */
+export const PROBLEM_ENTITY: HassEntity = {
+  key: 'problem',
+  name: 'Account problem',
+  component: 'binary_sensor',
+  deviceClass: 'problem',
+  followsAvailability: false,
+};
+
+/** Statuses that mean the account cannot be read until the user acts; the usage sensors go unavailable. */
+export const PROBLEM_STATUSES = new Set(['session_expired', 'forbidden', 'blocked', 'no_credentials', 'token_expired']);
+
+export function problemState(status: string): 'ON' | 'OFF' {
+  return PROBLEM_STATUSES.has(status) ? 'ON' : 'OFF';
+}
+
+/** The limit that currently binds (the service's `is_active`), if the answer names one. */
+function bindingLimit(payload: UsagePayload): UsagePayload['limits'][number] | null {
+  return payload.limits.find((l) => l.active === true) ?? null;
+}
+
+/** The state key of a breakdown row: "claude_code" → "breakdown_claude_code". */
+function breakdownKey(rowKey: string): string {
+  return `breakdown_${slug(rowKey)}`;
+}
+
+/** The sensors of one claude-usage payload: every window, the binding limit, the weekly breakdown, extra usage, pools, cookie, status. */
 export function usageEntities(payload: UsagePayload): HassEntity[] {
   const entities: HassEntity[] = [];
   for (const limit of payload.limits) {
@@ -156,9 +187,24 @@ export function usageEntities(payload: UsagePayload): HassEntity[] {
     entities.push(percent(`${k}_pct`, `${limit.label} usage`));
     entities.push(timestamp(`${k}_resets_at`, `${limit.label} reset`));
   }
+  if (payload.limits.some((l) => l.active === true || l.active === false)) {
+    entities.push({ key: 'binding_limit', name: 'Binding limit', icon: 'mdi:speedometer', followsAvailability: true });
+    entities.push(percent('binding_pct', 'Binding limit usage'));
+    entities.push(timestamp('binding_resets_at', 'Binding limit reset'));
+  }
+  for (const row of payload.breakdown?.rows ?? []) {
+    entities.push({ ...percent(`${breakdownKey(row.key)}_pct`, `Weekly share · ${row.label}`), icon: 'mdi:chart-pie' });
+  }
   if (payload.extraUsage) {
-    entities.push(money('extra_usage_credits', 'Extra usage', payload.extraUsage.currency || 'USD'));
+    const currency = payload.extraUsage.currency || 'USD';
+    entities.push(money('extra_usage_credits', 'Extra usage', currency));
     entities.push(percent('extra_usage_pct', 'Extra usage of limit'));
+    entities.push(money('extra_usage_limit', 'Extra usage limit', currency));
+  }
+  for (const pool of payload.pools ?? []) {
+    const k = `pool_${slug(pool.id)}`;
+    entities.push(money(`${k}_remaining`, `${pool.label} left`, 'USD'));
+    entities.push(timestamp(`${k}_expires_at`, `${pool.label} expiry`));
   }
   if (payload.cookie) {
     entities.push({
@@ -176,20 +222,33 @@ export function usageEntities(payload: UsagePayload): HassEntity[] {
   }
   entities.push({ key: 'plan', name: 'Plan', icon: 'mdi:card-account-details', diagnostic: true, followsAvailability: true });
   entities.push(timestamp('fetched_at', 'Last update', true));
-  entities.push(STATUS_ENTITY);
+  entities.push(STATUS_ENTITY, PROBLEM_ENTITY);
   return entities;
 }
 
 export function usageState(payload: UsagePayload, status: string): HassState {
-  const state: HassState = { status, plan: payload.plan, fetched_at: offsetIso(payload.fetchedAt) };
+  const state: HassState = { status, problem: problemState(status), plan: payload.plan ?? payload.planTier ?? null, fetched_at: offsetIso(payload.fetchedAt) };
   for (const limit of payload.limits) {
     const k = limitKey(limit.id);
     state[`${k}_pct`] = limit.pct;
     state[`${k}_resets_at`] = offsetIso(limit.resetsAt);
   }
+  if (payload.limits.some((l) => l.active === true || l.active === false)) {
+    const binding = bindingLimit(payload);
+    state.binding_limit = binding ? binding.label : 'none';
+    state.binding_pct = binding ? binding.pct : null;
+    state.binding_resets_at = binding ? offsetIso(binding.resetsAt) : null;
+  }
+  for (const row of payload.breakdown?.rows ?? []) state[`${breakdownKey(row.key)}_pct`] = row.pct;
   if (payload.extraUsage) {
     state.extra_usage_credits = payload.extraUsage.usedCredits;
     state.extra_usage_pct = payload.extraUsage.pct;
+    state.extra_usage_limit = payload.extraUsage.monthlyLimit;
+  }
+  for (const pool of payload.pools ?? []) {
+    const k = `pool_${slug(pool.id)}`;
+    state[`${k}_remaining`] = pool.remainingUSD;
+    state[`${k}_expires_at`] = offsetIso(pool.expiresAt);
   }
   if (payload.cookie) {
     state.cookie_days_left = payload.cookie.daysLeft;
@@ -251,7 +310,7 @@ export function objectId(device: HassDevice, entity: HassEntity): string {
 }
 
 export function configTopic(device: HassDevice, entity: HassEntity, opts: HassOptions): string {
-  return `${opts.prefix}/sensor/${objectId(device, entity)}/config`;
+  return `${opts.prefix}/${entity.component ?? 'sensor'}/${objectId(device, entity)}/config`;
 }
 
 /** Stands in for a missing time while the sensor is unavailable: never shown. */

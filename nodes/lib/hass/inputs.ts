@@ -4,41 +4,9 @@
 // sensors read are required, anything else may come and go.
 
 import { z } from 'zod';
-import type { UsagePayload } from '../types';
+import { parseUsagePayload, type ReadUsagePayload } from '../schemas';
 
 const nullableNumber = z.number().finite().nullable();
-const isoOrNull = z.string().nullable();
-
-const limitSchema = z.object({
-  id: z.string().min(1),
-  kind: z.enum(['session', 'weekly', 'weekly_scoped', 'other']).catch('other'),
-  label: z.string(),
-  pct: z.number().finite(),
-  resetsAt: isoOrNull.catch(null),
-  resetsInMinutes: nullableNumber.catch(null),
-});
-
-const usageSchema = z.object({
-  account: z.string().min(1),
-  organization: z.object({ uuid: z.string(), name: z.string() }).nullable().catch(null),
-  plan: z.enum(['pro', 'max_5x', 'max_20x', 'team', 'enterprise', 'free']).nullable().catch(null),
-  fetchedAt: z.string(),
-  session: z.unknown(),
-  weekly: z.unknown(),
-  limits: z.array(limitSchema),
-  extraUsage: z
-    .object({
-      enabled: z.boolean(),
-      usedCredits: z.number().finite(),
-      monthlyLimit: nullableNumber,
-      currency: z.string().catch('USD'),
-      pct: nullableNumber,
-    })
-    .nullable()
-    .catch(null),
-  pace: z.unknown(),
-  cookie: z.object({ expiresAt: isoOrNull, daysLeft: nullableNumber }).nullable().catch(null),
-});
 
 const blockSchema = z.object({
   id: z.string(),
@@ -63,18 +31,26 @@ const codeSchema = z.object({
 
 export type CodeUsagePayload = z.infer<typeof codeSchema>;
 
+/** A claude-usage payload as claude-hass reads it. */
+export type HassUsagePayload = ReadUsagePayload;
+
 /** Poll failure codes of claude-usage, as a Catch node sees them in msg.error.code. */
-const POLL_ERROR_CODES = ['SESSION_EXPIRED', 'BLOCKED', 'RATE_LIMITED', 'NETWORK', 'HTTP_ERROR', 'BAD_RESPONSE', 'NO_CREDENTIALS', 'TOKEN_EXPIRED'];
+const POLL_ERROR_CODES = ['SESSION_EXPIRED', 'FORBIDDEN', 'BLOCKED', 'RATE_LIMITED', 'NETWORK', 'HTTP_ERROR', 'BAD_RESPONSE', 'NO_CREDENTIALS', 'TOKEN_EXPIRED'];
 
 /** Account alert kinds that change the account status sensor. */
-const ALERT_STATUS: Record<string, string> = { 'session-expired': 'session_expired', blocked: 'blocked', recovered: 'ok' };
+const ALERT_STATUS = new Map<string, string>([
+  ['session-expired', 'session_expired'],
+  ['forbidden', 'forbidden'],
+  ['blocked', 'blocked'],
+  ['recovered', 'ok'],
+]);
 
 export type HassInput =
-  | { kind: 'usage'; payload: UsagePayload }
+  | { kind: 'usage'; payload: HassUsagePayload }
   | { kind: 'code'; payload: CodeUsagePayload }
   | { kind: 'status'; account: string; status: string }
   | { kind: 'birth' }
-  | { kind: 'remove'; label: string | null; payload: UsagePayload | CodeUsagePayload | null }
+  | { kind: 'remove'; label: string | null; payload: HassUsagePayload | CodeUsagePayload | null }
   | { kind: 'ignored'; reason: string; quiet?: boolean };
 
 interface IncomingMessage {
@@ -101,7 +77,7 @@ function firstIssue(error: z.ZodError): string {
   return issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : 'invalid';
 }
 
-function parsePayload(payload: unknown): { usage?: UsagePayload; code?: CodeUsagePayload; problem?: string } {
+function parsePayload(payload: unknown): { usage?: HassUsagePayload; code?: CodeUsagePayload; problem?: string } {
   const body = asObject(payload);
   if (!body) return { problem: 'msg.payload is not an object' };
   if ('host' in body && 'period' in body) {
@@ -109,8 +85,10 @@ function parsePayload(payload: unknown): { usage?: UsagePayload; code?: CodeUsag
     return r.success ? { code: r.data } : { problem: `not a claude-code-usage payload (${firstIssue(r.error)})` };
   }
   if ('account' in body && 'limits' in body) {
-    const r = usageSchema.safeParse(body);
-    return r.success ? { usage: r.data as UsagePayload } : { problem: `not a claude-usage payload (${firstIssue(r.error)})` };
+    const r = parseUsagePayload(body);
+    if (!r.ok) return { problem: r.problem };
+    if (r.dropped.length) return { problem: `not a claude-usage payload (${r.dropped[0].problem})` };
+    return { usage: r.payload };
   }
   return { problem: 'msg.payload is neither a claude-usage nor a claude-code-usage payload' };
 }
@@ -126,7 +104,7 @@ export function classifyMessage(msg: IncomingMessage, prefix: string): HassInput
   }
   const alert = asObject(msg.alert);
   if (alert && typeof alert.account === 'string' && alert.account) {
-    const status = ALERT_STATUS[String(alert.kind)];
+    const status = ALERT_STATUS.get(String(alert.kind));
     return status ? { kind: 'status', account: alert.account, status } : { kind: 'ignored', reason: `alert kind ${String(alert.kind)} has no sensor`, quiet: true };
   }
   const error = asObject(msg.error);

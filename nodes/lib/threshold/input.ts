@@ -2,6 +2,7 @@
 // windows the engine judges. Every problem becomes a plain-words line; a window
 // with a bad value is left out (no alert, no state change) while the others go on.
 import { z } from 'zod';
+import { parseUsagePayload, type ReadUsagePayload } from '../schemas';
 import { MAX_PCT, type WindowKind } from './settings';
 
 export interface WindowSample {
@@ -23,33 +24,14 @@ export interface UsageReading {
   problems: string[];
 }
 
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'not a date');
-
-const PayloadSchema = z.object({
-  account: z.string().min(1),
-  fetchedAt: z.unknown().optional(),
-  limits: z.array(z.unknown()),
-  extraUsage: z.unknown().optional(),
-  pace: z.unknown().optional(),
-});
-
-const LimitSchema = z.object({
-  id: z.string().min(1),
-  kind: z.string(),
-  label: z.string().optional(),
-  pct: z.unknown(),
-  resetsAt: isoTime.nullable().optional(),
-});
-
 const PctSchema = z.number().min(0).max(MAX_PCT);
 
-const PaceSchema = z.object({ exhaustsAt: isoTime.nullable().optional() });
-
-const KIND_OF_LIMIT: Record<string, WindowKind | undefined> = {
-  session: 'session',
-  weekly: 'weekly',
-  weekly_scoped: 'scoped',
-};
+// A Map, not an object literal: a limit kind like `constructor` or `__proto__` is just unknown.
+const KIND_OF_LIMIT = new Map<string, WindowKind>([
+  ['session', 'session'],
+  ['weekly', 'weekly'],
+  ['weekly_scoped', 'scoped'],
+]);
 
 function describeValue(value: unknown): string {
   if (typeof value === 'number') return String(value);
@@ -59,11 +41,10 @@ function describeValue(value: unknown): string {
   return typeof value;
 }
 
-function paceExhaustsAt(pace: unknown, kind: WindowKind): string | null {
-  if (kind !== 'session' && kind !== 'weekly') return null;
-  if (!pace || typeof pace !== 'object') return null;
-  const parsed = PaceSchema.safeParse((pace as Record<string, unknown>)[kind]);
-  return parsed.success ? (parsed.data.exhaustsAt ?? null) : null;
+function paceExhaustsAt(pace: ReadUsagePayload['pace'], kind: WindowKind): string | null {
+  if (kind === 'session') return pace.session?.exhaustsAt ?? null;
+  if (kind === 'weekly') return pace.weekly?.exhaustsAt ?? null;
+  return null;
 }
 
 function readExtra(extraUsage: unknown, problems: string[]): WindowSample | null {
@@ -79,34 +60,28 @@ function readExtra(extraUsage: unknown, problems: string[]): WindowSample | null
 
 /** The payload's windows, or null (with the reason in `problems`) when it is not usage at all. */
 export function readUsage(payload: unknown): UsageReading | { account: null; problems: string[] } {
-  const parsed = PayloadSchema.safeParse(payload);
-  if (!parsed.success) {
-    const where = parsed.error.issues.map((i) => i.path.join('.') || 'payload').join(', ');
-    return { account: null, problems: [`not a claude-usage payload (bad or missing: ${where})`] };
-  }
-  const { account, limits, extraUsage, pace } = parsed.data;
+  const parsed = parseUsagePayload(payload);
+  if (!parsed.ok) return { account: null, problems: [`not a claude-usage payload (bad or missing: ${parsed.where})`] };
+  const { account, limits, pace } = parsed.payload;
   const problems: string[] = [];
   const windows: WindowSample[] = [];
-  const seen = new Set<string>();
-  for (const entry of limits) {
-    const limit = LimitSchema.safeParse(entry);
-    if (!limit.success) {
-      const where = limit.error.issues.map((i) => i.path.join('.')).join(', ');
-      problems.push(`${account}: a limit has a bad or missing ${where}`);
-      continue;
-    }
-    const { id, kind: limitKind, label, pct, resetsAt } = limit.data;
-    const kind = KIND_OF_LIMIT[limitKind];
-    if (!kind || seen.has(id)) continue;
-    seen.add(id);
-    if (!PctSchema.safeParse(pct).success) {
-      problems.push(`${account}: ${label || id} pct ${describeValue(pct)} is not a number from 0 to ${MAX_PCT}`);
-      continue;
-    }
-    windows.push({ id, kind, label: label || id, pct: pct as number, resetsAt: resetsAt ?? null, exhaustsAt: paceExhaustsAt(pace, kind) });
+  for (const d of parsed.dropped) {
+    if (d.kind !== null && !KIND_OF_LIMIT.has(d.kind)) continue; // a window this node does not judge
+    if (d.field === 'pct' && d.name) problems.push(`${account}: ${d.name} pct ${describeValue(d.value)} is not a number from 0 to ${MAX_PCT}`);
+    else problems.push(`${account}: a limit has a bad or missing ${d.field}`);
   }
-  const extra = readExtra(extraUsage, problems);
+  for (const { id, kind: limitKind, label, pct, resetsAt } of limits) {
+    const kind = KIND_OF_LIMIT.get(limitKind);
+    if (!kind) continue;
+    if (!PctSchema.safeParse(pct).success) {
+      problems.push(`${account}: ${label} pct ${describeValue(pct)} is not a number from 0 to ${MAX_PCT}`);
+      continue;
+    }
+    windows.push({ id, kind, label, pct, resetsAt, exhaustsAt: paceExhaustsAt(pace, kind) });
+  }
+  // extraUsage is read from the raw payload: a pct outside 0–1000 must be reported, not read as absent.
+  const extra = readExtra((payload as { extraUsage?: unknown }).extraUsage, problems);
   if (extra) windows.push(extra);
-  const fetchedAt = typeof parsed.data.fetchedAt === 'string' ? Date.parse(parsed.data.fetchedAt) : NaN;
+  const fetchedAt = parsed.payload.fetchedAt === null ? NaN : Date.parse(parsed.payload.fetchedAt);
   return { account, fetchedAt: Number.isNaN(fetchedAt) ? null : fetchedAt, windows, problems };
 }

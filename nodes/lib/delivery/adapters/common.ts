@@ -38,14 +38,7 @@ export function destinationKey(channel: string, ...parts: string[]): string {
   return `${channel}:${createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 24)}`;
 }
 
-export function isHttpUrl(text: string): boolean {
-  try {
-    const u = new URL(text);
-    return u.protocol === 'http:' || u.protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+export { isHttpUrl } from '../../http';
 
 /** `base` without trailing slashes, so paths can be appended. */
 export function trimSlash(base: string): string {

@@ -1,7 +1,10 @@
 // Matrix client-server API: PUT {homeserver}/_matrix/client/v3/rooms/{roomId}/send/m.room.message/{txnId}
 // with a plain `body` and an HTML `formatted_body`. The txnId is the same on every
 // retry of one alert, so the homeserver de-duplicates a retry whose first try got
-// through. A room alias (#name:server) is resolved first via /directory/room/{alias}.
+// through. A room alias (#name:server) is resolved via /directory/room/{alias} once and the
+// room id kept; it is resolved again only when a send to the kept room is refused with
+// M_FORBIDDEN or M_NOT_FOUND (the alias may have moved to another room). Only sends count
+// as attempts.
 // Errors: `{ errcode, error, retry_after_ms }` (M_LIMIT_EXCEEDED, M_FORBIDDEN, M_UNKNOWN_TOKEN, …).
 
 import { z } from 'zod';
@@ -89,6 +92,11 @@ export const matrixAdapter: ChannelAdapter<MatrixConfig> = {
       if (!isOk(res)) return { value: null, answer: readMatrixError(res, now) };
       const found = parsedBody(res, aliasSchema);
       return { value: found?.room_id ?? null, answer: { id: null, retryAfterMs: null, error: found ? null : 'the alias lookup gave no room_id' } };
+    },
+    gone(res) {
+      if (res.status !== 403 && res.status !== 404) return false;
+      const code = parsedBody(res, errorSchema)?.errcode;
+      return code === 'M_FORBIDDEN' || code === 'M_NOT_FOUND';
     },
   },
   request(config, alert, ctx) {

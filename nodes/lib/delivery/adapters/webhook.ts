@@ -29,8 +29,11 @@ const SECRET_HEADER = /auth|token|key|secret|cookie|signature|password/i;
 
 const headersSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 
-/** The headers property as a name → value map; throws with the reason when it is not one. */
-export function parseHeaders(text: string | undefined): Record<string, string> {
+/**
+ * The headers property as a name → value map; throws with the reason when it is not one.
+ * For the secret headers (`secret`), the reason never quotes their names or values.
+ */
+export function parseHeaders(text: string | undefined, secret = false): Record<string, string> {
   if (!text || !text.trim()) return {};
   let value: unknown;
   try {
@@ -42,9 +45,10 @@ export function parseHeaders(text: string | undefined): Record<string, string> {
   if (!parsed.success) throw new Error('the headers must be a JSON object of names to text values');
   const out: Record<string, string> = {};
   for (const [name, v] of Object.entries(parsed.data)) {
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new Error(`"${name}" is not a valid header name`);
+    const which = secret ? 'one of the headers' : `header "${name.slice(0, 60)}"`;
+    if (name.length > 256 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new Error(`the name of ${which} is not a valid header name`);
     // eslint-disable-next-line no-control-regex
-    if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(String(v))) throw new Error(`the value of header "${name}" has line breaks or characters a header cannot carry`);
+    if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(String(v))) throw new Error(`the value of ${which} has line breaks or characters a header cannot carry`);
     out[name] = String(v);
   }
   return out;
@@ -52,7 +56,7 @@ export function parseHeaders(text: string | undefined): Record<string, string> {
 
 /** Plain and secret headers together, the secret ones winning; throws like parseHeaders. */
 function allHeaders(config: WebhookConfig): Record<string, string> {
-  const secret = parseHeaders(config.secretHeaders);
+  const secret = parseHeaders(config.secretHeaders, true);
   const plain = parseHeaders(config.headers);
   for (const name of Object.keys(plain)) if (hasHeader(secret, name.toLowerCase())) delete plain[name];
   return { ...plain, ...secret };
@@ -91,7 +95,7 @@ export const webhookAdapter: ChannelAdapter<WebhookConfig> = {
       return (err as Error).message;
     }
     try {
-      parseHeaders(config.secretHeaders);
+      parseHeaders(config.secretHeaders, true);
     } catch (err) {
       return `secret headers: ${(err as Error).message}`;
     }
@@ -102,7 +106,7 @@ export const webhookAdapter: ChannelAdapter<WebhookConfig> = {
     let secretValues: string[] = [];
     try {
       secretValues = [
-        ...values(Object.entries(parseHeaders(config.secretHeaders))),
+        ...values(Object.entries(parseHeaders(config.secretHeaders, true))),
         ...values(Object.entries(parseHeaders(config.headers)).filter(([name]) => SECRET_HEADER.test(name))),
       ];
     } catch {

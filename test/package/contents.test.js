@@ -4,17 +4,15 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { execFileSync } = require('node:child_process');
-const { root } = require('./support/node-red');
+const { root } = require('../support/node-red');
+const { packedFiles } = require('../support/pack');
 
 describe('package contents', function () {
   this.timeout(60_000);
   const pkg = require(path.join(root, 'package.json'));
   let files;
   before(() => {
-    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-    const out = execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    files = new Set(JSON.parse(out)[0].files.map((f) => f.path));
+    files = packedFiles();
   });
 
   it('declares what the flow library asks for', () => {

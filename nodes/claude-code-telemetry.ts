@@ -1,0 +1,223 @@
+import type { NodeAPI, Node, NodeDef, NodeMessageInFlow } from 'node-red';
+import { alertMessage } from './lib/alert';
+import { contextGet, contextSet } from './lib/context';
+import { formatClock, formatDuration } from './lib/format';
+import { BlockAlerts } from './lib/code-usage/alerts';
+import { readConfig } from './lib/code-usage/config';
+import { Pricer } from './lib/code-usage/pricing';
+import { BadPathError, openReceiver, PathTakenError, type HttpNodeHost, type Receiver } from './lib/receiver';
+import { otlpStatus, telemetryRoutes } from './lib/telemetry/endpoint';
+import { TelemetryFold, type TelemetryPayload } from './lib/telemetry/fold';
+
+interface TelemetryDef extends NodeDef {
+  path: string;
+  billingDay: string | number;
+  timezone: string;
+  monthlySessions: string | number;
+  blockEndingMinutes: string | number;
+  inactivityMinutes: string | number;
+}
+
+type TelemetryNode = Node<{ token?: string }>;
+
+const STATE_KEY = 'telemetry';
+/** Output 1 goes out at most this often while records arrive. */
+const THROTTLE_MS = 1000;
+/** Block-ending and idle alerts are checked this often when nothing arrives. */
+const TICK_MS = 15_000;
+/** The timeline is written to context at most this often (building it takes time when large), and on close. */
+const SAVE_MS = 10_000;
+
+export = function (RED: NodeAPI) {
+  function ClaudeCodeTelemetryNode(this: TelemetryNode, def: TelemetryDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const config = readConfig(def as unknown as Record<string, unknown>);
+    const label = def.name || 'Claude Code';
+    const pricer = new Pricer();
+    const fold = new TelemetryFold(pricer, config);
+    const alerts = new BlockAlerts({ ...config, host: label, hostOf: (block, kind) => fold.hostOfBlock(block, kind) });
+    const warnedModels = new Set<string>();
+    let receiver: Receiver | null = null;
+    let closed = false;
+    let dirty = false;
+    let lastSent = 0;
+    let lastActiveId: string | null | undefined;
+    let flushTimer: NodeJS.Timeout | null = null;
+    let tickTimer: NodeJS.Timeout | null = null;
+    let saving: Promise<void> = Promise.resolve();
+    let saveTimer: NodeJS.Timeout | null = null;
+    let unsaved = false;
+
+    const restored = (async () => {
+      try {
+        const kept = await contextGet(node.context(), STATE_KEY);
+        if (kept !== undefined && kept !== null) {
+          try {
+            fold.restore(kept, Date.now());
+          } catch (err) {
+            node.warn(`the kept telemetry timeline is damaged and was dropped (${err instanceof Error ? err.message.slice(0, 200) : 'invalid'})`);
+          }
+        }
+      } catch (err) {
+        node.warn(`could not read the kept telemetry timeline: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    })();
+
+    function statusFor(report: TelemetryPayload, now: number): void {
+      const b = report.activeBlock;
+      const machines = report.hosts.length === 1 ? '1 machine' : `${report.hosts.length} machines`;
+      if (b) {
+        const left = formatDuration((Date.parse(b.endTime) - now) / 60_000);
+        node.status({ fill: 'green', shape: 'dot', text: `$${b.costUSD.toFixed(2)} · ${left} left (ends ${formatClock(new Date(b.endTime), config.timeZone, new Date(now))}) · ${machines}` });
+      } else if (report.hosts.length) {
+        node.status({ fill: 'grey', shape: 'ring', text: `no active block · today $${report.today.costUSD.toFixed(2)} · ${machines}` });
+      } else {
+        node.status({ fill: 'grey', shape: 'ring', text: 'waiting for telemetry' });
+      }
+    }
+
+    function warnNewUnknownModels(): void {
+      for (const model of pricer.unknownModels) {
+        if (warnedModels.has(model)) continue;
+        warnedModels.add(model);
+        node.warn(`no price for model "${model.slice(0, 100)}" and no cost_usd in its records: its tokens are counted at $0`);
+      }
+    }
+
+    function scheduleSave(): void {
+      unsaved = true;
+      if (saveTimer || closed) return;
+      saveTimer = setTimeout(() => {
+        saveTimer = null;
+        save();
+      }, SAVE_MS);
+    }
+
+    function save(): void {
+      unsaved = false;
+      const state = fold.toState();
+      saving = saving
+        .then(() => contextSet(node.context(), STATE_KEY, state))
+        .catch((err: unknown) => node.warn(`could not keep the telemetry timeline: ${err instanceof Error ? err.message : String(err)}`));
+    }
+
+    /**
+     * Reports at `now`: output 1 when records changed, when the active block changed, or in
+     * answer to an input message; then the alerts due.
+     */
+    function evaluate(changed: boolean, answer?: { msg: NodeMessageInFlow; send: (m: unknown) => void }): void {
+      const now = Date.now();
+      const report = fold.report(now);
+      const activeId = report.activeBlock ? report.activeBlock.id : null;
+      const activeChanged = activeId !== lastActiveId;
+      lastActiveId = activeId;
+      const events = alerts.evaluate(report as never, fold.limitLines, now).map((a) => ({ ...alertMessage(a) }));
+      statusFor(report, now);
+      if (answer) answer.send([{ ...answer.msg, topic: label, payload: report }, null]);
+      else if (changed || activeChanged) node.send([{ topic: label, payload: report }, null]);
+      for (const e of events) node.send([null, e]);
+    }
+
+    function flush(): void {
+      flushTimer = null;
+      if (closed || !dirty) return;
+      dirty = false;
+      lastSent = Date.now();
+      warnNewUnknownModels();
+      evaluate(true);
+      scheduleSave();
+    }
+
+    function scheduleFlush(): void {
+      dirty = true;
+      if (flushTimer || closed) return;
+      flushTimer = setTimeout(flush, Math.max(0, lastSent + THROTTLE_MS - Date.now()));
+    }
+
+    function tick(): void {
+      tickTimer = null;
+      if (closed) return;
+      try {
+        evaluate(false);
+      } catch (err) {
+        node.error(`telemetry report failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      tickTimer = setTimeout(tick, TICK_MS);
+    }
+
+    const token = typeof node.credentials?.token === 'string' ? node.credentials.token : '';
+    if (!token) {
+      // an imported flow carries no credentials: not an error, a step left to do
+      node.status({ fill: 'yellow', shape: 'ring', text: 'no token: open the node and deploy' });
+      node.log('no token yet: open the node (the editor generates one) and deploy');
+    } else {
+      try {
+        receiver = openReceiver(RED as unknown as HttpNodeHost, {
+          ownerId: node.id,
+          path: def.path || '/claude-usage/otlp',
+          token,
+          routes: telemetryRoutes(async (records) => {
+            await restored;
+            const result = fold.ingest(records, Date.now());
+            if (result.changed) scheduleFlush();
+            return result;
+          }),
+          onError: (err) => node.error(`telemetry request failed: ${err instanceof Error ? err.message : String(err)}`),
+          errorBody: otlpStatus,
+        });
+        node.status({ fill: 'grey', shape: 'ring', text: 'waiting for telemetry' });
+      } catch (err) {
+        if (err instanceof PathTakenError) {
+          node.status({ fill: 'red', shape: 'ring', text: `path taken: ${err.path}` });
+          node.error(`${err.path} is served by another node: give this node another path`);
+        } else {
+          const text = err instanceof BadPathError ? `invalid path: ${err.message}` : err instanceof Error ? err.message : String(err);
+          node.status({ fill: 'red', shape: 'ring', text: 'cannot listen' });
+          node.error(text);
+        }
+      }
+    }
+
+    restored.then(
+      () => {
+        if (!closed) tick();
+      },
+      () => undefined,
+    );
+
+    node.on('input', (msg: NodeMessageInFlow, send, done) => {
+      restored
+        .then(() => {
+          if (closed) return done();
+          evaluate(false, { msg, send: send as (m: unknown) => void });
+          done();
+        })
+        .catch((err: unknown) => done(err instanceof Error ? err : new Error(String(err))));
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
+      receiver?.close();
+      if (flushTimer) clearTimeout(flushTimer);
+      if (tickTimer) clearTimeout(tickTimer);
+      if (saveTimer) clearTimeout(saveTimer);
+      saveTimer = null;
+      flushTimer = null;
+      tickTimer = null;
+      restored
+        .then(() => {
+          if (dirty || unsaved) save();
+          return saving;
+        })
+        .then(
+          () => done(),
+          () => done(),
+        );
+    });
+  }
+
+  RED.nodes.registerType('claude-code-telemetry', ClaudeCodeTelemetryNode, {
+    credentials: { token: { type: 'password' } } as never,
+  });
+};

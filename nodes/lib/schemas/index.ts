@@ -1,0 +1,6 @@
+// Every payload the package reads or emits, as zod schemas: one file per source.
+
+export * from './common';
+export * from './claude-api';
+export * from './claude-code-credentials';
+export * from './usage-payload';

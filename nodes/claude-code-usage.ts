@@ -42,7 +42,7 @@ export = function (RED: NodeAPI) {
       return;
     }
     const pricer = new Pricer(config.prices);
-    const store = new EntryStore(pricer);
+    const store = new EntryStore(pricer, '', config.timeZone);
     const reader = new LogReader(projectRoots(config.configDir), store);
     const slowReason = lineScannerProblem();
     if (slowReason) node.log(`reading logs with JSON.parse, more slowly: the WebAssembly line scanner cannot run here (${slowReason})`);

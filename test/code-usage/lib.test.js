@@ -82,11 +82,11 @@ describe('code-usage line parser', () => {
     const f = parseLine(line, 0, line.length);
     assert.equal(f.messageId, 'x');
     assert.equal(f.content[0].text, 'Grüße — Claude AI usage limit reached|1767232800');
-    assert.deepEqual(limitLineOf(f), { at: '2026-01-01T00:00:00Z', resetsAt: '2026-01-01T02:00:00.000Z', text: 'Grüße — Claude AI usage limit reached' });
+    assert.deepEqual(limitLineOf(f, 'UTC'), { at: '2026-01-01T00:00:00Z', resetsAt: '2026-01-01T02:00:00.000Z', text: 'Grüße — Claude AI usage limit reached', limit: null, model: null });
   });
   it('ignores a usage-limit line whose timestamp does not parse', () => {
     const line = Buffer.from(JSON.stringify({ timestamp: 'yesterday-ish', isApiErrorMessage: true, message: { id: 'x', model: '<synthetic>', content: [{ type: 'text', text: 'Claude AI usage limit reached|1767232800' }], usage: { input_tokens: 0, output_tokens: 0 } } }));
-    assert.equal(limitLineOf(parseLine(line, 0, line.length)), null);
+    assert.equal(limitLineOf(parseLine(line, 0, line.length), 'UTC'), null);
   });
   it('treats a message.id that is not a string as no usable line, and a missing one as id-less', () => {
     const a = Buffer.from('{"timestamp":"2026-01-01T00:00:00Z","message":{"id":null,"usage":{"input_tokens":1,"output_tokens":1}}}');

@@ -107,13 +107,14 @@ describe('code-usage null fields and progress records', () => {
   let dir;
   afterEach(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('counts a line whose fields are null (iterations[].model, speed, inference_geo, server_tool_use) and not a progress record', async () => {
+  it('counts lines whose fields are null (iterations[].model, speed, inference_geo, server_tool_use, message.id) and not a progress record', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-nulls-'));
     const project = path.join(dir, 'projects', '-p');
     fs.mkdirSync(project, { recursive: true });
     const usage = { input_tokens: 2, cache_creation_input_tokens: 100, cache_read_input_tokens: 0, output_tokens: 300, speed: null, inference_geo: null, service_tier: null, server_tool_use: null, cache_creation: null, iterations: [{ type: 'message', model: null, input_tokens: 2, output_tokens: 300 }] };
     const lines = [
       { type: 'assistant', timestamp: '2026-10-08T10:00:00.000Z', sessionId: 's', requestId: 'req_1', message: { id: 'msg_1', model: 'claude-sonnet-4-6', role: 'assistant', usage, stop_reason: null, stop_sequence: null } },
+      { type: 'assistant', timestamp: '2026-10-08T10:00:02.000Z', sessionId: 's', requestId: null, message: { id: null, model: 'claude-sonnet-4-6', usage: { input_tokens: 1, output_tokens: 7, cache_read_input_tokens: null } } },
       { type: 'progress', timestamp: '2026-10-08T10:00:01.000Z', sessionId: 's', data: { message: { requestId: 'req_2', message: { id: 'msg_2', model: 'claude-sonnet-4-6', usage: { input_tokens: 5, output_tokens: 50 } } } } },
     ];
     fs.writeFileSync(path.join(project, 's.jsonl'), lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
@@ -123,8 +124,9 @@ describe('code-usage null fields and progress records', () => {
       const f = path.join(project, 's.jsonl');
       await reader.readFile(f, 0, fs.statSync(f).size);
       const entries = [...store.entries()];
-      assert.equal(entries.length, 1);
+      assert.equal(entries.length, 2, 'the progress record is not counted');
       assert.deepEqual([entries[0].input, entries[0].output, entries[0].cacheWrite, entries[0].model], [2, 300, 100, 'claude-sonnet-4-6']);
+      assert.deepEqual([entries[1].input, entries[1].output, entries[1].cacheRead], [1, 7, 0], 'a null message.id, requestId or count is absent');
       assert.ok(entries[0].costUSD > 0);
     }
   });

@@ -13,7 +13,7 @@ export interface LineFields {
   sessionId?: string;
   isSidechain?: boolean;
   isApiErrorMessage?: boolean;
-  /** null when present but not a string */
+  /** null when present but neither a string nor null */
   messageId?: string | null;
   model?: string;
   usage?: ParsedUsage;
@@ -86,7 +86,8 @@ export function parseLine(buf: Buffer, start: number, end: number): LineFields |
     isApiErrorMessage: o.isApiErrorMessage === true,
   };
   if (message) {
-    out.messageId = message.id === undefined ? undefined : (str(message.id) ?? null);
+    // null means absent, as in every field
+    out.messageId = message.id === undefined || message.id === null ? undefined : (str(message.id) ?? null);
     out.model = str(message.model);
     out.usage = usageFromObject(message.usage);
     if (out.isApiErrorMessage || out.model === '<synthetic>') out.content = utf8Content(buf, start, end) ?? message.content;

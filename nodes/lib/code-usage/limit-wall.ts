@@ -9,6 +9,8 @@
 // errors, a server throttle (`apiError: "rate_limited"`) and `error: "account_on_hold"`
 // are not walls.
 
+import { isValidTimeZone } from '../format';
+
 export type LimitKind = 'session' | 'weekly' | 'model';
 
 export interface LimitWall {
@@ -131,16 +133,6 @@ function epochIso(v: unknown): string | null {
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-function validZone(zone: string | undefined): string | null {
-  if (!zone) return null;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return zone;
-  } catch {
-    return null;
-  }
-}
-
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
@@ -185,7 +177,7 @@ function clockReset(text: string, after: number, fallbackZone: string): string |
     if (hour < 1 || hour > 12) return null;
     hour = (hour % 12) + (ampm.toLowerCase() === 'pm' ? 12 : 0);
   } else if (hour > 23) return null;
-  const zone = validZone(zoneName) ?? validZone(fallbackZone) ?? 'UTC';
+  const zone = zoneName && isValidTimeZone(zoneName) ? zoneName : isValidTimeZone(fallbackZone) ? fallbackZone : 'UTC';
   const now = localParts(after, zone);
   if (mon) {
     const month = MONTHS.indexOf(mon.slice(0, 3).toLowerCase()) + 1;

@@ -95,6 +95,16 @@ describe('code-usage limit walls in the logs', () => {
     expectedWalls(store);
   });
 
+  it('a line that only mentions a wall (a prompt quoting one) is no wall', async () => {
+    const file = path.join(dir, 'mention.jsonl');
+    const quoted = limitWallLine('session', { at: AT });
+    fs.writeFileSync(file, `${JSON.stringify({ type: 'user', timestamp: AT, message: { role: 'user', content: `why did I get ${quoted} with "apiError" and "quotaLimits"?` } })}\n`);
+    const store = new EntryStore(new Pricer(), '', 'UTC');
+    await new ChunkReader(store, Infinity).readFile(file, 0, fs.statSync(file).size);
+    fs.rmSync(file);
+    assert.deepEqual(store.limitLines, []);
+  });
+
   it('reads each wall line once, whichever of its keys are found', () => {
     const buf = Buffer.from(limitWallLine('quota', { at: AT, resetSec: RESET }) + limitWallLine('rateLimitInfo', { at: AT, resetSec: RESET }));
     const seen = [];

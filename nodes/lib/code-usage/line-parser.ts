@@ -144,10 +144,13 @@ export interface LineParser {
 }
 
 /**
- * Keys of which every usage-limit wall line holds at least one, whether it carries a
- * usage block or not. As with USAGE_KEY, none can match inside a JSON string.
+ * Every usage-limit wall line holds one of these: Claude Code writes walls as `<synthetic>`
+ * lines, and the forms without that model carry `quotaLimits` or `apiError`. They may
+ * also match elsewhere (a text, another key); such a line costs one parse and limitWall
+ * decides. Short keys whose first byte is rare in JSONL are found several times faster
+ * than whole keys (`"isApiErrorMessage":true`), which matters on every byte read.
  */
-const WALL_KEYS = ['"isApiErrorMessage":true', '"model":"<synthetic>"', '"quotaLimits":{', '"rate_limit_info":{', '"apiError":"usage_limit_reached"'].map((k) => Buffer.from(k));
+const WALL_KEYS = ['<synthetic>', 'Limits"', 'Error"'].map((k) => Buffer.from(k));
 
 /**
  * Calls `each` with the fields (parseWallLine) of every line of `buf[0, length)` that

@@ -66,9 +66,12 @@ function textOf(content: unknown): string {
 
 /**
  * A Claude Code usage-limit wall line (see limit-wall.ts), with which limit was hit and
- * when it lifts; a clock time whose text names no zone is read in `timeZone`.
+ * when it lifts; a clock time whose text names no zone is read in `timeZone`. Only an API
+ * error line, a `<synthetic>` one or one with a structured limit block or `apiError` can be one.
  */
 export function limitLineOf(fields: LineFields, timeZone: string): LimitLine | null {
+  // only Claude Code's own error lines: a prompt or a tool result may quote a wall's text
+  if (!fields.isApiErrorMessage && fields.model !== '<synthetic>' && !fields.quotaLimits && fields.apiError === undefined) return null;
   if (!fields.timestamp || Number.isNaN(Date.parse(fields.timestamp))) return null;
   const wall = limitWall({ text: textOf(fields.content), timestamp: fields.timestamp, timeZone, structured: fields.quotaLimits ?? null, apiError: fields.apiError, error: fields.error });
   if (!wall) return null;

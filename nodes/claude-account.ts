@@ -6,13 +6,19 @@ import { changedDestinations, destinationRefusal, isJsonRequest, JSON_ONLY } fro
 import { cookieExpiry, cookieSetAtProblem } from './lib/claude/cookie';
 import { buildPayload } from './lib/claude/payload';
 import { accountSettings, isAuthMode, warnDaysOf, type AccountProps } from './lib/claude/settings';
+import { proxyLogin, splitProxyUrl } from './lib/proxy';
 import { redact } from './lib/redact';
 
 interface AccountDef extends NodeDef, Omit<AccountProps, 'name'> {}
 
 interface AccountCredentials {
   sessionKey?: string;
+  proxyUser?: string;
+  proxyPassword?: string;
 }
+
+/** What the editor sends for a password credential that is stored and left unchanged. */
+const STORED = '__PWRD__';
 
 /** Optional settings.js overrides: `claudeUsage: { requestTimeoutMs }`. */
 function requestTimeout(RED: NodeAPI): number | undefined {
@@ -30,8 +36,11 @@ export = function (RED: NodeAPI) {
   function ClaudeAccountNode(this: Node, config: AccountDef) {
     RED.nodes.createNode(this, config);
     const node = this;
-    const settings = accountSettings(config, requestTimeout(RED));
     const credentials = (node.credentials ?? {}) as AccountCredentials;
+    const settings = accountSettings(config, requestTimeout(RED), proxyLogin(credentials.proxyUser, credentials.proxyPassword));
+    if (typeof config.proxy === 'string' && splitProxyUrl(config.proxy.trim()).login) {
+      node.warn('the proxy URL holds a user name and password, which are saved and exported with the flow: open the account, which moves them into the Proxy login fields, and deploy');
+    }
     const source = createSource(settings, credentials.sessionKey, () => {
       node.log('claude.ai rotated the session key; the new one is used until the next restart');
     });
@@ -48,23 +57,31 @@ export = function (RED: NodeAPI) {
   }
 
   RED.nodes.registerType('claude-account', ClaudeAccountNode, {
-    credentials: { sessionKey: { type: 'password' } },
+    credentials: { sessionKey: { type: 'password' }, proxyUser: { type: 'text' }, proxyPassword: { type: 'password' } },
   });
 
   // The editor's Verify button: tries the dialog's (possibly undeployed) values.
   RED.httpAdmin.post('/claude-account/verify', RED.auth.needsPermission('claude-account.write'), (req: Request, res: Response) => {
     const refuse = (status: number, message: string) => res.status(status).json({ ok: false, code: status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST', message });
     if (!isJsonRequest(req)) return void refuse(415, JSON_ONLY);
-    const body = req.body as (AccountProps & { id?: unknown; sessionKey?: unknown }) | undefined;
+    const body = req.body as (AccountProps & { id?: unknown; sessionKey?: unknown; proxyUser?: unknown; proxyPassword?: unknown }) | undefined;
     if (!body || typeof body !== 'object' || Array.isArray(body)) return void refuse(400, 'expected a JSON object with the account properties');
     if (body.auth !== undefined && !isAuthMode(body.auth)) return void refuse(400, 'auth must be cookie, claude-code or demo');
     const dateProblem = cookieSetAtProblem(body.cookieSetAt);
     if (dateProblem) return void refuse(400, dateProblem);
-    const settings = accountSettings(body, requestTimeout(RED));
     const deployedNode = typeof body.id === 'string' ? RED.nodes.getNode(body.id) : null;
     const deployed = deployedNode?.type === 'claude-account' ? (deployedNode as unknown as AccountHandle).settings : null;
+    let proxyPassword = typeof body.proxyPassword === 'string' ? body.proxyPassword : '';
+    if (proxyPassword === STORED) {
+      // the stored proxy password only of a deployed claude-account, and only to its own proxy
+      if (!deployed || typeof body.id !== 'string') return void refuse(400, 'the stored proxy password belongs to a deployed account: deploy first, or type the password');
+      const changed = changedDestinations(accountSettings(body) as unknown as Record<string, unknown>, deployed as unknown as Record<string, unknown>, ['proxy', 'transport']);
+      if (changed.length) return void refuse(400, destinationRefusal(changed, 'the stored proxy password'));
+      proxyPassword = (RED.nodes.getCredentials(body.id) as AccountCredentials | undefined)?.proxyPassword ?? '';
+    }
+    const settings = accountSettings(body, requestTimeout(RED), proxyLogin(body.proxyUser, proxyPassword));
     let sessionKey = typeof body.sessionKey === 'string' ? body.sessionKey : '';
-    if (settings.auth === 'cookie' && (sessionKey === '' || sessionKey === '__PWRD__')) {
+    if (settings.auth === 'cookie' && (sessionKey === '' || sessionKey === STORED)) {
       // the stored key only of a deployed claude-account, and only to that node's own host
       if (deployed && typeof body.id === 'string') {
         const changed = changedDestinations(settings as unknown as Record<string, unknown>, deployed as unknown as Record<string, unknown>, COOKIE_DESTINATION);

@@ -139,7 +139,7 @@ export = function (RED: NodeAPI) {
           for (const w of waiting) w.done();
           return;
         }
-        if (stats.corruptLines > 0) node.warn(`skipped ${stats.corruptLines} unreadable log line(s)`);
+        if (stats.corruptLines > 0) node.warn(`skipped ${stats.corruptLines} unreadable log line(s): not JSON, or longer than 64 MiB`);
         warnNewUnknownModels();
         const now = Date.now();
         const report = buildReport(store, config, now);

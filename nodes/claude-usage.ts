@@ -3,10 +3,10 @@ import { alertMessage, type Alert } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
 import type { AccountHandle } from './lib/claude/account';
 import { initialAlertState, onPollFailure, onPollSuccess, restoreAlertState, type AccountAlertState } from './lib/claude/account-alerts';
-import { UsageError, statusText } from './lib/claude/errors';
+import { UsageError } from './lib/claude/errors';
 import { buildPayload, historyOf, keepSample, sampleOf } from './lib/claude/payload';
-import { intervalMs, nextPollDelay } from './lib/claude/schedule';
-import { formatDuration, formatPct } from './lib/format';
+import { FailureSpell, failureStatus, intervalMs, needsNewKey, nextPollDelay } from './lib/claude/schedule';
+import { formatPct } from './lib/format';
 import { whenFlowsStarted } from './lib/lifecycle';
 import { parseUsagePayload, usageSamplesSchema, type ReadUsagePayload } from './lib/schemas';
 import type { UsagePayload, UsageSample } from './lib/types';
@@ -67,6 +67,7 @@ export = function (RED: NodeAPI) {
     let lastPayload: UsagePayload | ReadUsagePayload | null = null;
     let failures = 0;
     let timer: NodeJS.Timeout | null = null;
+    const spell = new FailureSpell();
     let closed = false;
     let running: Promise<void> = Promise.resolve();
     /** Inputs waiting for the poll that is queued but not started. */
@@ -112,6 +113,11 @@ export = function (RED: NodeAPI) {
 
     function sendAlerts(alerts: Alert[]): void {
       for (const alert of alerts) node.send([null, { ...alertMessage(alert) }]);
+    }
+
+    function stopTimer(): void {
+      if (timer) clearTimeout(timer);
+      timer = null;
     }
 
     function schedule(err: UsageError | null): void {
@@ -179,6 +185,7 @@ export = function (RED: NodeAPI) {
         });
         sendAlerts(outcome.alerts);
         node.status({ fill: 'green', shape: 'dot', text: successStatus(payload) });
+        spell.clear();
         schedule(null);
       } catch (caught) {
         if (closed) return release(batch);
@@ -188,11 +195,14 @@ export = function (RED: NodeAPI) {
         alertState = outcome.state;
         keep('alerts', alertState);
         sendAlerts(outcome.alerts);
-        const waitMs = nextPollDelay(interval, failures, err);
-        node.status({ fill: 'red', shape: 'ring', text: `${statusText(err)} · retry in ${formatDuration(waitMs / 60_000)}` });
-        if (batch.length === 0) node.error(err, { topic: accountName, payload: null } as NodeMessage);
+        const auth = accountNode!.settings.auth;
+        node.status({ fill: 'red', shape: 'ring', text: failureStatus(err, auth, nextPollDelay(interval, failures, err)) });
+        // an input's poll answers its own done(err); a timer's reports once per failure spell
+        const fresh = spell.report(err);
+        if (batch.length === 0 && fresh) node.error(err, { topic: accountName, payload: null } as NodeMessage);
         batch.forEach((w) => w.done(err));
-        schedule(err);
+        if (needsNewKey(err, auth)) stopTimer();
+        else schedule(err);
       }
     }
 

@@ -41,6 +41,14 @@ export class NetworkError extends Error {
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 
+/** `base` trimmed, without trailing slashes, so paths can be appended (linear in its length). */
+export function trimSlash(base: string): string {
+  const text = base.trim();
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 0x2f) end--;
+  return text.slice(0, end);
+}
+
 /** True for an absolute http: or https: URL: the only schemes either transport speaks. */
 export function isHttpUrl(text: string): boolean {
   try {

@@ -129,7 +129,14 @@ describe('editor in Chromium: palette, edit dialogs, Verify and Test buttons', f
     const shown = await trayText(tray);
     assert.match(shown, /\d+(\.\d)?\s*%/, 'the dialog shows the percentages');
     assert.doesNotMatch(shown, /claude-account\.verify\./, 'untranslated message keys in the result');
+    assert.match(shown, /Max 5×/, 'the plan by the name people use');
     await screenshot(page, 'dialog-claude-account-verified');
+    // a changed field makes the result stale: it is cleared
+    const name = tray.locator('#node-config-input-name');
+    const before = await name.inputValue();
+    await name.fill('renamed');
+    assert.equal((await tray.locator('#claude-account-verify-result').innerText()).trim(), '', 'the result was cleared');
+    await name.fill(before);
     await closeEditor(page);
   });
 

@@ -1,7 +1,7 @@
 'use strict';
 const assert = require('node:assert/strict');
 const { lib } = require('../support/node-red');
-const { usagePayload, codePayload } = require('./fixtures');
+const { usagePayload, codePayload, telemetryPayload, insightPayload } = require('./fixtures');
 const { HassBridge, ANNOUNCE_UPDATES } = lib('hass/bridge');
 
 const opts = { prefix: 'homeassistant', baseTopic: 'claude-usage', devicePrefix: 'Claude', origin: { name: 'node-red-claude-usage' } };
@@ -85,7 +85,7 @@ describe('lib/hass/bridge', () => {
     assert.equal(removals(one).length, 9);
     assert.ok(one.some((m) => m.topic === 'claude-usage/code/laptop/availability' && m.payload === '' && m.retain));
     assert.deepEqual(bridge.counts(), { devices: 2, sensors: 30 });
-    const byPayload = bridge.handle({ kind: 'remove', label: null, payload: usagePayload({ account: 'home' }) });
+    const byPayload = bridge.handle({ kind: 'remove', label: null, payload: { kind: 'usage', payload: usagePayload({ account: 'home' }) } });
     assert.equal(removals(byPayload).length, 15);
     const rest = bridge.handle({ kind: 'remove', label: null, payload: null });
     assert.equal(removals(rest).length, 15);
@@ -112,5 +112,82 @@ describe('lib/hass/bridge', () => {
     const out = bridge.handle(usage({ plan: 'max_20x' }));
     assert.equal(configs(out).length, 15);
     assert.equal(JSON.parse(configs(out)[0].payload).device.model, 'Claude Max 20x');
+  });
+
+  it('makes one "all machines" device of a telemetry timeline: the host sensors for the merged blocks, and per machine its figures', () => {
+    const out = new HassBridge(opts).handle({ kind: 'telemetry', payload: telemetryPayload() });
+    const ids = configs(out).map((m) => JSON.parse(m.payload).unique_id);
+    assert.equal(ids.length, 9 + 2 * 3);
+    assert.ok(ids.includes('claude_code__all_block_tokens'));
+    assert.ok(ids.includes('claude_code__all_host_build_box_today_cost'));
+    const device = JSON.parse(configs(out)[0].payload).device;
+    assert.deepEqual(device, { identifiers: ['claude_code__all'], name: 'Claude Code all machines', manufacturer: 'Anthropic', model: 'Claude Code telemetry' });
+    const state = JSON.parse(out.at(-1).payload);
+    assert.equal(out.at(-1).topic, 'claude-usage/code/_all/state');
+    assert.equal(state.block_tokens, 451000);
+    assert.equal(state.host_laptop_period_cost, 30.5);
+    assert.equal(state.host_build_box_period_tokens, 3000000);
+    assert.equal(state.host_build_box_today_cost, 1);
+  });
+
+  it('keeps the telemetry device apart from a claude-code-usage host of any name, and drops a machine that stopped reporting', () => {
+    const bridge = new HassBridge(opts);
+    bridge.handle({ kind: 'code', payload: codePayload({ host: 'all machines' }) });
+    bridge.handle({ kind: 'code', payload: codePayload({ host: '_all' }) });
+    bridge.handle({ kind: 'telemetry', payload: telemetryPayload() });
+    assert.deepEqual(bridge.counts(), { devices: 3, sensors: 9 + 9 + 15 });
+    const one = telemetryPayload();
+    one.hosts = one.hosts.slice(0, 1);
+    const out = bridge.handle({ kind: 'telemetry', payload: one });
+    assert.deepEqual(removals(out).map((m) => m.topic).sort(), [
+      'homeassistant/sensor/claude_code__all_host_build_box_period_cost/config',
+      'homeassistant/sensor/claude_code__all_host_build_box_period_tokens/config',
+      'homeassistant/sensor/claude_code__all_host_build_box_today_cost/config',
+    ]);
+  });
+
+  it('gives a claude-insight report an insight device per account: tokens per 1 %, elsewhere % and the last limit hit', () => {
+    const out = new HassBridge(opts).handle({ kind: 'insight', payload: insightPayload() });
+    const byId = Object.fromEntries(configs(out).map((m) => [JSON.parse(m.payload).unique_id, JSON.parse(m.payload)]));
+    assert.deepEqual(Object.keys(byId).sort(), [
+      'claude_insight_work_last_limit_hit',
+      'claude_insight_work_last_limit_hit_window',
+      'claude_insight_work_session_elsewhere_pct',
+      'claude_insight_work_session_tokens_per_pct',
+      'claude_insight_work_weekly_elsewhere_pct',
+      'claude_insight_work_weekly_tokens_per_pct',
+    ]);
+    assert.equal(byId.claude_insight_work_weekly_elsewhere_pct.unit_of_measurement, '%');
+    assert.equal(byId.claude_insight_work_weekly_elsewhere_pct.state_class, 'measurement');
+    assert.equal(byId.claude_insight_work_last_limit_hit.device_class, 'timestamp');
+    assert.equal(byId.claude_insight_work_weekly_tokens_per_pct.device.name, 'Claude work insight');
+    const state = JSON.parse(out.at(-1).payload);
+    assert.equal(out.at(-1).topic, 'claude-usage/insight/work/state');
+    assert.deepEqual(state, {
+      session_tokens_per_pct: null,
+      weekly_tokens_per_pct: 150000.5,
+      session_elsewhere_pct: 1.5,
+      weekly_elsewhere_pct: 4,
+      last_limit_hit: '2026-11-22T09:30:00+00:00',
+      last_limit_hit_window: 'session',
+    });
+  });
+
+  it('shows no figures for a window the insight report has not seen, nor a limit hit before the first', () => {
+    const out = new HassBridge(opts).handle({ kind: 'insight', payload: insightPayload({ windows: { session: null, weekly: null }, ledger: [] }) });
+    const state = JSON.parse(out.at(-1).payload);
+    assert.ok(Object.values(state).every((v) => v === null), JSON.stringify(state));
+  });
+
+  it("removes an account's insight device with the account, by name", () => {
+    const bridge = new HassBridge(opts);
+    bridge.handle(usage());
+    bridge.handle({ kind: 'insight', payload: insightPayload() });
+    bridge.handle({ kind: 'telemetry', payload: telemetryPayload() });
+    const out = bridge.handle({ kind: 'remove', label: 'work', payload: null });
+    assert.equal(removals(out).length, 15 + 6);
+    assert.deepEqual(bridge.counts(), { devices: 1, sensors: 15 });
+    const gone = bridge.handle({ kind: 'remove', label: null, payload: { kind: 'telemetry', payload: telemetryPayload() } });
+    assert.equal(removals(gone).length, 15);
   });
 });

@@ -53,12 +53,53 @@ function codePayload(overrides = {}) {
   };
 }
 
+/** claude-code-telemetry output 1: claude-code-usage's shape over all machines, host null, hosts[]. */
+function telemetryPayload(overrides = {}) {
+  return {
+    ...codePayload(),
+    host: null,
+    source: 'telemetry',
+    hosts: [
+      { host: 'laptop', lastSeenAt: '2026-11-22T09:58:00.000Z', entries: 30, costUSD: 30.5, totalTokens: 6000000, today: { costUSD: 2.21, totalTokens: 300000 } },
+      { host: 'build box', lastSeenAt: '2026-11-22T09:40:00.000Z', entries: 12, costUSD: 18, totalTokens: 3000000, today: { costUSD: 1, totalTokens: 151000 } },
+    ],
+    ...overrides,
+  };
+}
+
+function insightWindow(overrides = {}) {
+  return {
+    pct: 64, resetsAt: '2026-11-27T08:00:00.000Z', windowStart: '2026-11-20T08:00:00.000Z', tokens: 9000000, costUSD: 48.5,
+    tokensPerPct: 150000.5, costPerPct: 0.81,
+    byHost: [{ host: 'laptop', pct: 41, tokens: 6000000 }, { host: 'build box', pct: 19, tokens: 3000000 }],
+    elsewherePct: 4, unknownPct: 0,
+    ...overrides,
+  };
+}
+
+/** claude-insight output 1. */
+function insightPayload(overrides = {}) {
+  return {
+    account: 'work',
+    at: '2026-11-22T10:00:00.000Z',
+    windows: {
+      session: insightWindow({ pct: 62.4, resetsAt: '2026-11-22T12:03:00.000Z', windowStart: '2026-11-22T07:03:00.000Z', tokensPerPct: null, costPerPct: null, elsewherePct: 1.5 }),
+      weekly: insightWindow(),
+    },
+    calibration: { session: [], weekly: [{ windowStart: '2026-11-13T08:00:00.000Z', windowEnd: '2026-11-20T08:00:00.000Z', pct: 88, tokens: 13000000, tokensPerPct: 147727.3, costPerPct: 0.8 }] },
+    ledger: [
+      { at: '2026-11-21T18:00:00.000Z', limit: 'session', resetsAt: '2026-11-21T19:00:00.000Z', source: 'official' },
+      { at: '2026-11-22T09:30:00.000Z', limit: 'session', resetsAt: null, source: 'laptop' },
+    ],
+    ...overrides,
+  };
+}
+
 /**
  * Renders a Home Assistant `{{ value_json.key }}` template the way Jinja does for
  * these templates: the JSON value as text, null as "None" (Home Assistant: unknown).
  * Throws for anything else or a key the state lacks.
  */
-/** Renders the templates the discovery configs use, as Home Assistant's Jinja would. */
 function renderValueTemplate(template, stateJson) {
   const m = /^\{\{ value_json\.([a-z0-9_]+)(?: or '([^']*)')? \}\}$/.exec(template);
   if (!m) throw new Error(`unexpected template ${template}`);
@@ -80,4 +121,4 @@ function stateValue(stateJson, key) {
   return state[key];
 }
 
-module.exports = { usagePayload, codePayload, block, renderValueTemplate, renderAvailabilityTemplate };
+module.exports = { usagePayload, codePayload, telemetryPayload, insightPayload, block, renderValueTemplate, renderAvailabilityTemplate };

@@ -6,13 +6,18 @@ const mqtt = require('mqtt');
 const { startNodeRed } = require('../support/red-process');
 const { startMosquitto, requireMosquitto } = require('../support/mosquitto');
 const { lib } = require('../support/node-red');
-const { usagePayload, codePayload, renderValueTemplate, renderAvailabilityTemplate } = require('./fixtures');
+const { usagePayload, codePayload, telemetryPayload, insightPayload, renderValueTemplate, renderAvailabilityTemplate } = require('./fixtures');
 const { HassBridge } = lib('hass/bridge');
 
 /** The config topics the bridge announces for these payloads: what the broker must end up holding. */
 function expectedConfigTopics() {
   const bridge = new HassBridge({ prefix: 'homeassistant', baseTopic: 'claude-usage', devicePrefix: 'Claude', origin: { name: 'node-red-claude-usage' } });
-  const out = [...bridge.handle({ kind: 'usage', payload: usagePayload() }), ...bridge.handle({ kind: 'code', payload: codePayload() })];
+  const out = [
+    ...bridge.handle({ kind: 'usage', payload: usagePayload() }),
+    ...bridge.handle({ kind: 'code', payload: codePayload() }),
+    ...bridge.handle({ kind: 'telemetry', payload: telemetryPayload() }),
+    ...bridge.handle({ kind: 'insight', payload: insightPayload() }),
+  ];
   return new Set(out.filter((m) => m.topic.endsWith('/config')).map((m) => m.topic));
 }
 const EXPECTED = expectedConfigTopics();
@@ -31,6 +36,8 @@ function buildFlow(brokerPort) {
     { id: 'broker', type: 'mqtt-broker', name: 'test broker', broker: '127.0.0.1', port: String(brokerPort), clientid: '', autoConnect: true, usetls: false, protocolVersion: 4, keepalive: 60, cleansession: true, autoUnsubscribe: true, birthTopic: '', closeTopic: '', willTopic: '' },
     inject('usage', [{ p: 'payload' }], JSON.stringify(usagePayload())),
     inject('code', [{ p: 'payload' }], JSON.stringify(codePayload())),
+    inject('telemetry', [{ p: 'payload' }], JSON.stringify(telemetryPayload())),
+    inject('insight', [{ p: 'payload' }], JSON.stringify(insightPayload())),
     inject('remove-laptop', [{ p: 'payload' }, { p: 'topic', vt: 'str' }, { p: 'remove', v: 'true', vt: 'bool' }], '', 'laptop'),
     { id: 'ha-status', z, type: 'mqtt in', name: '', topic: 'homeassistant/status', qos: '0', datatype: 'auto-detect', broker: 'broker', nl: false, rap: true, rh: 0, inputs: 0, x: 100, y: 200, wires: [['hass']] },
     { id: 'hass', z, type: 'claude-hass', name: '', prefix: 'homeassistant', baseTopic: 'claude-usage', devicePrefix: 'Claude', x: 300, y: 100, wires: [['out']] },
@@ -89,14 +96,17 @@ describe('claude-hass end to end: real Node-RED, real mosquitto', function () {
   it('publishes a parseable, complete discovery config for every sensor and a state every template can read', async () => {
     assert.equal((await red.request('POST', '/inject/usage')).status, 200);
     assert.equal((await red.request('POST', '/inject/code')).status, 200);
+    assert.equal((await red.request('POST', '/inject/telemetry')).status, 200);
+    assert.equal((await red.request('POST', '/inject/insight')).status, 200);
+    const states = ['claude-usage/work/state', 'claude-usage/code/laptop/state', 'claude-usage/code/_all/state', 'claude-usage/insight/work/state'];
     await watcher.waitFor(
-      (seen) => latest(seen).has('claude-usage/work/state') && latest(seen).has('claude-usage/code/laptop/state') && configsOf(latest(seen)).length === EXPECTED.size,
-      'configs and states of both devices',
+      (seen) => states.every((t) => latest(seen).has(t)) && configsOf(latest(seen)).length === EXPECTED.size,
+      'configs and states of every device',
     );
     const map = latest(watcher.seen);
     const configs = configsOf(map).map((m) => ({ topic: m.topic, config: JSON.parse(m.payload) }));
     assert.deepEqual(configs.map((c) => c.topic).sort(), [...EXPECTED].sort());
-    assert.ok(EXPECTED.size > 20 && LAPTOP.length > 5, 'both devices have their sensors');
+    assert.ok(EXPECTED.size > 40 && LAPTOP.length > 5, 'every device has its sensors');
     const uniqueIds = new Set();
     for (const { topic, config } of configs) {
       assert.match(topic, /^homeassistant\/(sensor|binary_sensor)\/[a-zA-Z0-9_-]+\/config$/);
@@ -118,7 +128,7 @@ describe('claude-hass end to end: real Node-RED, real mosquitto', function () {
       }
     }
     const devices = new Set(configs.map((c) => c.config.device.identifiers[0]));
-    assert.deepEqual([...devices].sort(), ['claude_code_laptop', 'claude_usage_work']);
+    assert.deepEqual([...devices].sort(), ['claude_code__all', 'claude_code_laptop', 'claude_insight_work', 'claude_usage_work']);
     assert.equal(JSON.parse(map.get('claude-usage/work/state').payload).session_pct, 62.4);
   });
 

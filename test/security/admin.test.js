@@ -4,8 +4,6 @@
 // listener on loopback record everything that reaches them: nothing may.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const http = require('node:http');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { testHelper, node } = require('../support/node-red');
@@ -15,39 +13,11 @@ const { startPushoverFake } = require('../fakes/pushover');
 const { startMatrixFake } = require('../fakes/matrix');
 const { startNtfyFake } = require('../fakes/ntfy');
 const { startWebhookFake } = require('../fakes/webhook');
+const { startAttacker, startTcp } = require('../fakes/attacker');
 
 const helper = testHelper();
 const KEY = 'sk-ant-sid01-stored-session-key-000000000000000000000000';
 const OAUTH = 'sk-ant-oat01-host-claude-code-token-0000000000000000000000';
-
-/** An HTTP server that records every request that reaches it. */
-function startAttacker() {
-  const seen = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      seen.push({ method: req.method, url: req.url, headers: req.headers, body });
-      res.setHeader('content-type', 'application/json');
-      res.end('{}');
-    });
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, seen, close: () => new Promise((r) => server.close(r)) })),
-  );
-}
-
-/** A raw TCP listener that records every connection and its bytes. */
-function startTcp() {
-  const seen = [];
-  const server = net.createServer((s) => {
-    const rec = { bytes: '' };
-    seen.push(rec);
-    s.on('data', (c) => (rec.bytes += c));
-    s.on('error', () => {});
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ port: server.address().port, seen, close: () => new Promise((r) => server.close(r)) })));
-}
 
 function onTab(nodes) {
   return [{ id: 'tab', type: 'tab', label: 'test' }, ...nodes.map((n) => (n.type === 'claude-account' ? n : { z: 'tab', ...n }))];

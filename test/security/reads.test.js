@@ -6,7 +6,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { lib } = require('../support/node-red');
+const { lib, root } = require('../support/node-red');
 
 const { readRegularFile, expandHome, FileReadError } = lib('files');
 const { httpRequest, NetworkError } = lib('http');
@@ -84,5 +84,88 @@ describe('secret headers in texts', function () {
       assert.ok(problem, 'a problem is reported');
       assert.ok(!problem.includes('s3cr3t-value-xyz'), problem);
     }
+  });
+});
+
+describe('hostile answers stay bounded', function () {
+  const { firstFieldError } = lib('delivery/adapters/discord');
+
+  it('finds a Discord field error, and survives an answer nested 100,000 deep', function () {
+    assert.equal(firstFieldError({ embeds: { 0: { description: { _errors: [{ message: 'Must be 4096 or fewer in length.' }] } } } }), 'embeds.0.description: Must be 4096 or fewer in length.');
+    let deep = { _errors: [{ message: 'too deep to report' }] };
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    assert.equal(firstFieldError(deep), null, 'searched to a bounded depth, no stack overflow');
+    const wide = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`f${i}`, { x: {} }]));
+    wide.f9999 = { _errors: [{ message: 'past the search budget' }] };
+    assert.equal(firstFieldError(wide), null, 'a bounded number of objects is searched');
+    assert.equal(firstFieldError({ __proto__: { _errors: [{ message: 'inherited' }] } }), null, 'own properties only');
+    const long = firstFieldError({ _errors: [{ message: 'x'.repeat(100_000) }] });
+    assert.equal(long.length, 300);
+  });
+
+  it('trims trailing slashes of any length', function () {
+    const { trimSlash } = lib('http');
+    assert.equal(trimSlash(' https://a.test/// '), 'https://a.test');
+    const slashes = '/'.repeat(1_000_000);
+    assert.equal(trimSlash(`${slashes}x`), `${slashes}x`);
+    assert.equal(trimSlash(`https://a.test${slashes}`), 'https://a.test');
+  });
+});
+
+describe('Claude Code log reads', function () {
+  this.timeout(60_000);
+  const { LogReader, MAX_LINE_BYTES } = lib('code-usage/reader');
+  const { EntryStore } = lib('code-usage/entries');
+  const { Pricer } = lib('code-usage/pricing');
+  const FIXTURE = path.join(root, 'test', 'fixtures', 'claude-logs', 'projects', '-home-dev-app', 's1.jsonl');
+  let tmp;
+  beforeEach(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cu-logs-'))));
+  afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  const scan = async (dir) => {
+    const store = new EntryStore(new Pricer());
+    const reader = new LogReader([dir], store);
+    const stats = await reader.scan();
+    return { store, reader, stats };
+  };
+
+  it('skips a symlinked log that leads to a FIFO, a device or a directory, without blocking', async () => {
+    const project = path.join(tmp, 'projects', 'p');
+    fs.mkdirSync(project, { recursive: true });
+    fs.copyFileSync(FIXTURE, path.join(project, 'real.jsonl'));
+    const fifo = path.join(tmp, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    fs.symlinkSync(fifo, path.join(project, 'fifo.jsonl'));
+    fs.symlinkSync('/dev/zero', path.join(project, 'zero.jsonl'));
+    fs.symlinkSync(tmp, path.join(project, 'dir.jsonl'));
+    const alone = await scan(path.join(tmp, 'projects'));
+    assert.equal(alone.stats.unreadable, 3);
+    fs.rmSync(path.join(project, 'fifo.jsonl'));
+    fs.rmSync(path.join(project, 'zero.jsonl'));
+    fs.rmSync(path.join(project, 'dir.jsonl'));
+    const clean = await scan(path.join(tmp, 'projects'));
+    assert.equal(alone.store.size, clean.store.size, 'the real log is read all the same');
+    assert.ok(clean.store.size > 0);
+  });
+
+  it(`skips and counts a line longer than ${MAX_LINE_BYTES / 1048576} MiB, reads the lines after it, and gives the buffer back`, async () => {
+    const project = path.join(tmp, 'projects', 'p');
+    fs.mkdirSync(project, { recursive: true });
+    const lines = fs.readFileSync(FIXTURE, 'utf8').split('\n').filter(Boolean);
+    const file = path.join(project, 'big.jsonl');
+    const fd = fs.openSync(file, 'w');
+    fs.writeSync(fd, `${lines[0]}\n`);
+    const block = Buffer.alloc(1 << 20, 0x61);
+    fs.writeSync(fd, '{"type":"user","text":"');
+    for (let i = 0; i < MAX_LINE_BYTES / block.length + 2; i++) fs.writeSync(fd, block);
+    fs.writeSync(fd, '"}\n');
+    fs.writeSync(fd, `${lines.slice(1).join('\n')}\n`);
+    fs.closeSync(fd);
+    const big = await scan(path.join(tmp, 'projects'));
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    const plain = await scan(path.join(tmp, 'projects'));
+    assert.equal(big.store.size, plain.store.size, 'every usage line around the long one counted');
+    assert.equal(big.stats.corruptLines, plain.stats.corruptLines + 1, 'the long line counted as skipped');
+    assert.ok(big.reader.chunks.buf.length <= 1 << 20, 'the read buffer shrank back');
   });
 });

@@ -92,6 +92,26 @@ describe('claude/demo', () => {
     }
     assert.ok(resets >= 2 && resets <= 3, `${resets} resets in 30 minutes`);
   });
+  it('from its start: past 75 % within two minutes, 100 % and a reset within six', () => {
+    for (const name of ['work', 'home', 'demo']) {
+      const start = Date.parse('2026-11-22T10:00:17Z');
+      const at = (s) => demoUsage(name, start + s * 1000, start).five_hour;
+      assert.ok(at(0).utilization < 75, `${name} starts below 75 %`);
+      assert.ok(at(120).utilization >= 75, `${name}: ${at(120).utilization} % after two minutes`);
+      const resetS = (Date.parse(at(0).resets_at) - start) / 1000;
+      assert.ok(resetS > 120 && resetS <= 360, `${name} resets after ${resetS} s`);
+      assert.ok(at(resetS - 1).utilization >= 99, `${name} is full as it resets`);
+      assert.ok(at(resetS + 1).utilization < 10, `${name} starts a new window`);
+    }
+  });
+  it('a demo source keeps its start across redeploys in one process', async () => {
+    const { DemoSource } = lib('claude/client');
+    let now = Date.parse('2026-11-22T10:00:00Z');
+    const first = new DemoSource('work', () => now);
+    now += 90_000;
+    const again = new DemoSource('work', () => now);
+    assert.deepEqual((await again.fetchUsage()).raw.five_hour, (await first.fetchUsage()).raw.five_hour);
+  });
   it('differs between accounts', () => {
     const t = Date.parse('2026-11-22T10:03:00Z');
     assert.notDeepEqual(demoUsage('work', t), demoUsage('home', t));

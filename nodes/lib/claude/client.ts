@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ZodType } from 'zod';
 import { expandHome, readRegularFile, type FileReadError } from '../files';
-import { httpRequest, NetworkError, type Transport } from '../http';
+import { httpRequest, NetworkError, trimSlash, type Transport } from '../http';
+import { proxyUrl, type ProxyLogin } from '../proxy';
 import type { Organization, PayloadSource, Plan } from '../types';
 import { classifyResponse } from './classify';
 import { parseSessionKey, rotatedSessionKey } from './cookie';
@@ -22,6 +23,8 @@ import {
 
 export type AuthMode = 'cookie' | 'claude-code' | 'demo';
 
+const proxySecrets = (s: AccountSettings): string[] => (s.proxyLogin?.password ? [s.proxyLogin.password] : []);
+
 export interface AccountSettings {
   name: string;
   auth: AuthMode;
@@ -29,7 +32,9 @@ export interface AccountSettings {
   credentialsFile: string;
   baseUrl: string;
   oauthBaseUrl: string;
+  /** The proxy URL without user info; empty = the environment's proxy settings. */
   proxy: string;
+  proxyLogin: ProxyLogin | null;
   transport: Transport;
   /** Per-request timeout. */
   timeoutMs: number;
@@ -61,10 +66,6 @@ const BROWSER_HEADERS: Record<string, string> = {
 
 const ORG_CACHE_MS = 3_600_000;
 
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}
-
 function parseWith<T>(schema: ZodType<T>, json: unknown, what: string, service: string): T {
   const r = schema.safeParse(json);
   if (!r.success) throw new UsageError('BAD_RESPONSE', `${service} answered with an unexpected ${what}: ${describeZodError(r.error)}`);
@@ -94,7 +95,7 @@ export class CookieSource implements UsageSource {
   }
 
   secrets(): string[] {
-    return this.sessionKey ? [this.sessionKey] : [];
+    return [...(this.sessionKey ? [this.sessionKey] : []), ...proxySecrets(this.settings)];
   }
 
   private async get(pathName: string): Promise<unknown> {
@@ -107,7 +108,7 @@ export class CookieSource implements UsageSource {
       url: `${base}${pathName}`,
       headers: { ...BROWSER_HEADERS, Cookie: `sessionKey=${this.sessionKey}`, Referer: `${base}/settings/usage` },
       timeoutMs: s.timeoutMs,
-      proxy: s.proxy || undefined,
+      proxy: proxyUrl(s.proxy, s.proxyLogin) || undefined,
       transport: s.transport,
     }).catch((err) => toNetworkUsageError(err, this.service));
     const rotated = rotatedSessionKey(res);
@@ -186,7 +187,7 @@ export class ClaudeCodeSource implements UsageSource {
   }
 
   secrets(): string[] {
-    return this.login ? [this.login.accessToken] : [];
+    return [...(this.login ? [this.login.accessToken] : []), ...proxySecrets(this.settings)];
   }
 
   /** Reads Claude Code's login file. Read-only: the token is never refreshed here. */
@@ -228,7 +229,7 @@ export class ClaudeCodeSource implements UsageSource {
       url: `${trimSlash(s.oauthBaseUrl)}/api/oauth/usage`,
       headers: { Accept: 'application/json', Authorization: `Bearer ${login.accessToken}`, 'anthropic-beta': 'oauth-2025-04-20', 'User-Agent': 'node-red-claude-usage' },
       timeoutMs: s.timeoutMs,
-      proxy: s.proxy || undefined,
+      proxy: proxyUrl(s.proxy, s.proxyLogin) || undefined,
       transport: s.transport,
     }).catch((err) => toNetworkUsageError(err, this.service));
     return classifyResponse(res, { service: this.service, api: 'oauth', loginHint: "Claude Code's login was refused; use Claude Code once so it refreshes its login" });
@@ -260,11 +261,19 @@ export class ClaudeCodeSource implements UsageSource {
 
 // ---------------------------------------------------------------- demo
 
+/** When this process started its first demo: redeploys keep the demo's rhythm, a restart begins it again. */
+let demoStartedAt: number | null = null;
+
 export class DemoSource implements UsageSource {
+  private readonly startedAt: number;
+
   constructor(
     private readonly name: string,
     private readonly clock: () => number = Date.now,
-  ) {}
+    startedAt?: number,
+  ) {
+    this.startedAt = startedAt ?? (demoStartedAt ??= clock());
+  }
 
   secrets(): string[] {
     return [];
@@ -275,7 +284,7 @@ export class DemoSource implements UsageSource {
   }
 
   async fetchUsage(): Promise<UsageSnapshot> {
-    return { organization: demoOrganization(this.name), plan: 'max_5x', planTier: 'default_claude_max_5x', source: 'demo', raw: demoUsage(this.name, this.clock()) };
+    return { organization: demoOrganization(this.name), plan: 'max_5x', planTier: 'default_claude_max_5x', source: 'demo', raw: demoUsage(this.name, this.clock(), this.startedAt) };
   }
 }
 

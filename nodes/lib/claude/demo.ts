@@ -1,5 +1,7 @@
 // The built-in demo account: usage that climbs and resets like the real windows, 30× faster
-// (a 5-hour window in 10 minutes, a week in 5.6 hours), deterministic for a given name and time.
+// (a 5-hour window in 10 minutes, a week in 5.6 hours), deterministic for a given name, time
+// and start. From its start, a demo session is busy: past 75 % within two minutes, at 100 % as
+// it resets four minutes or so later, so a first-time user sees alerts fire and a reset soon.
 
 import { round1 } from '../format';
 import type { UsageResponse } from '../schemas';
@@ -55,14 +57,18 @@ function severityOf(pct: number): string {
  * windows and `limits[]` (with severity and the binding limit), Claude Design, the weekly
  * breakdown by surface, extra usage as `spend` and a credit pool.
  */
-export function demoUsage(name: string, now: number = Date.now()): UsageResponse {
+export function demoUsage(name: string, now: number = Date.now(), startedAt: number | null = null): UsageResponse {
   const seed = name || 'demo';
-  const session = position(now, SESSION_MS, Math.floor(unit(`${seed}/session`) * SESSION_MS));
+  // with a start, the session window that holds it is 55–65 % through at the start, and full at its end
+  const startProgress = 0.55 + 0.1 * unit(`${seed}/start`);
+  const sessionOffset = startedAt === null ? Math.floor(unit(`${seed}/session`) * SESSION_MS) : (((startedAt - startProgress * SESSION_MS) % SESSION_MS) + SESSION_MS) % SESSION_MS;
+  const session = position(now, SESSION_MS, sessionOffset);
+  const firstSession = startedAt !== null && session.index === position(startedAt, SESSION_MS, sessionOffset).index;
   const week = position(now, WEEK_MS, Math.floor(unit(`${seed}/week`) * WEEK_MS));
   const month = position(now, MONTH_MS, 0);
 
   // Each window gets its own peak: most stay below the limit, some run into it.
-  const sessionPeak = 60 + 45 * unit(`${seed}/session/${session.index}`);
+  const sessionPeak = firstSession ? 100 : 60 + 45 * unit(`${seed}/session/${session.index}`);
   const weekPeak = 45 + 50 * unit(`${seed}/week/${week.index}`);
   const sessionPct = Math.min(100, round1(sessionPeak * climb(session.progress)));
   const weekPct = Math.min(100, round1(weekPeak * climb(week.progress)));

@@ -1,7 +1,9 @@
 // When the next poll happens.
 
+import { formatDuration } from '../format';
 import { backoffDelay } from '../retry';
-import { isTransient, type UsageError } from './errors';
+import type { AuthMode } from './client';
+import { isTransient, statusText, type UsageError } from './errors';
 
 export const MIN_INTERVAL_S = 30;
 export const MAX_INTERVAL_S = 86_400;
@@ -27,4 +29,38 @@ export function nextPollDelay(interval: number, consecutiveFailures: number, err
   if (!err || !isTransient(err.code)) return Math.min(interval, MAX_DELAY_MS);
   if (err.retryAfterMs) return Math.min(err.retryAfterMs, MAX_DELAY_MS);
   return backoffDelay(consecutiveFailures, Math.min(BACKOFF_BASE_MS, interval), Math.min(interval, MAX_DELAY_MS));
+}
+
+/**
+ * A failure no retry can mend: an expired or missing session key stays so until a new key is
+ * pasted (which redeploys the account). The timer stops; an input message still polls.
+ */
+export function needsNewKey(err: UsageError, auth: AuthMode): boolean {
+  return auth === 'cookie' && (err.code === 'SESSION_EXPIRED' || err.code === 'NO_CREDENTIALS');
+}
+
+/** The red status of a failed poll: what happened, and when the next try is (or what to do). */
+export function failureStatus(err: UsageError, auth: AuthMode, waitMs: number): string {
+  if (needsNewKey(err, auth)) return err.code === 'SESSION_EXPIRED' ? 'session expired: paste a new key' : 'no session key: paste one';
+  const wait = waitMs < 60_000 ? `${Math.max(1, Math.round(waitMs / 1000))}s` : formatDuration(waitMs / 60_000);
+  return `${statusText(err)} · retry in ${wait}`;
+}
+
+/**
+ * Failure spells: the first failure after a success, or one with another code, is worth an
+ * error on a Catch node; the same failure again is not (the status still shows it).
+ */
+export class FailureSpell {
+  private code: string | null = null;
+
+  /** True when this failure starts a new spell. */
+  report(err: UsageError): boolean {
+    const fresh = err.code !== this.code;
+    this.code = err.code;
+    return fresh;
+  }
+
+  clear(): void {
+    this.code = null;
+  }
 }

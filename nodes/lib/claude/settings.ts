@@ -2,6 +2,7 @@
 
 import type { Transport } from '../http';
 import type { AccountSettings, AuthMode } from './client';
+import { splitProxyUrl, type ProxyLogin } from '../proxy';
 
 export const AUTH_MODES: readonly AuthMode[] = ['cookie', 'claude-code', 'demo'];
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -25,7 +26,12 @@ export function isAuthMode(v: unknown): v is AuthMode {
   return typeof v === 'string' && (AUTH_MODES as readonly string[]).includes(v);
 }
 
-export function accountSettings(props: AccountProps, timeoutMs: number = DEFAULT_TIMEOUT_MS): AccountSettings {
+/**
+ * `login` is the proxy login from the node's credentials; a user and password still written in
+ * the proxy URL (flows saved before they were credentials) are used when it is null.
+ */
+export function accountSettings(props: AccountProps, timeoutMs: number = DEFAULT_TIMEOUT_MS, login: ProxyLogin | null = null): AccountSettings {
+  const proxy = splitProxyUrl(text(props.proxy));
   return {
     name: text(props.name) || 'claude',
     auth: isAuthMode(props.auth) ? props.auth : 'cookie',
@@ -33,7 +39,8 @@ export function accountSettings(props: AccountProps, timeoutMs: number = DEFAULT
     credentialsFile: text(props.credentialsFile),
     baseUrl: text(props.baseUrl) || 'https://claude.ai',
     oauthBaseUrl: text(props.oauthBaseUrl) || 'https://api.anthropic.com',
-    proxy: text(props.proxy),
+    proxy: proxy.url,
+    proxyLogin: login ?? proxy.login,
     transport: (props.transport === 'curl' ? 'curl' : 'undici') as Transport,
     timeoutMs,
   };

@@ -21,6 +21,10 @@ import type { PriceOverride } from './pricing';
 
 const NEWLINE = 0x0a;
 const CHUNK = 1 << 20;
+/** A longer line is skipped and counted as unreadable, so one line cannot take memory without bound. */
+export const MAX_LINE_BYTES = 64 << 20;
+/** Opened without blocking: a FIFO put in place of a log cannot stall the reader. */
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 /** Bytes processed between yields to the event loop. */
 const YIELD_EVERY = 8 << 20;
 /**
@@ -94,18 +98,38 @@ export class ChunkReader {
 
   /** Reads `file` from `from` up to `size`; returns the offset just past the last complete line. */
   async readFile(file: string, from: number, size: number): Promise<number> {
-    const fd = fs.openSync(file, 'r');
+    const fd = fs.openSync(file, OPEN_FLAGS);
     try {
+      if (!fs.fstatSync(fd).isFile()) throw new Error(`${file} is not a regular file`);
       let pos = from;
       let carry = 0; // bytes of an incomplete line at the start of buf
+      let skipping = false; // inside a line longer than MAX_LINE_BYTES
       while (pos < size) {
-        if (carry === this.buf.length) this.buf = this.parser.grow(this.buf, carry, this.buf.length * 2);
+        if (carry === this.buf.length) {
+          if (this.buf.length >= MAX_LINE_BYTES) {
+            skipping = true;
+            carry = 0;
+            this.corruptLines++;
+          } else {
+            this.buf = this.parser.grow(this.buf, carry, Math.min(this.buf.length * 2, MAX_LINE_BYTES));
+          }
+        }
         const n = fs.readSync(fd, this.buf, carry, Math.min(this.buf.length - carry, size - pos), pos);
         if (n <= 0) break;
         pos += n;
         this.bytesRead += n;
-        const len = carry + n;
-        const lastNewline = this.buf.lastIndexOf(NEWLINE, len - 1);
+        let len = carry + n;
+        if (skipping) {
+          const end = this.buf.subarray(0, len).indexOf(NEWLINE);
+          if (end < 0) {
+            carry = 0;
+            continue;
+          }
+          skipping = false;
+          this.buf.copy(this.buf, 0, end + 1, len);
+          len -= end + 1;
+        }
+        const lastNewline = len > 0 ? this.buf.lastIndexOf(NEWLINE, len - 1) : -1;
         if (lastNewline < 0) {
           carry = len;
           continue;
@@ -121,7 +145,7 @@ export class ChunkReader {
         }
       }
       // A last line without its newline is taken only when it is complete JSON.
-      if (carry > 0 && this.isCompleteJson(carry)) {
+      if (carry > 0 && !skipping && this.isCompleteJson(carry)) {
         this.parser.readLines(this.buf, carry, this.addLine);
         readWallLines(this.buf, carry, this.addWall);
         carry = 0;
@@ -129,6 +153,8 @@ export class ChunkReader {
       return pos - carry;
     } finally {
       fs.closeSync(fd);
+      // a long line's buffer goes back to its usual size
+      if (this.buf.length > CHUNK) this.buf = this.parser.grow(this.buf, 0, CHUNK);
     }
   }
 
@@ -313,6 +339,11 @@ export class LogReader {
       try {
         st = fs.statSync(file);
       } catch {
+        this.stats.unreadable++;
+        continue;
+      }
+      if (!st.isFile()) {
+        // a symlink to a FIFO, device or directory is not a log
         this.stats.unreadable++;
         continue;
       }

@@ -8,10 +8,16 @@ import {
   codeState,
   configTopic,
   discoveryConfig,
+  insightDevice,
+  insightEntities,
+  insightState,
   PROBLEM_ENTITY,
   PROBLEM_STATUSES,
   problemState,
   STATUS_ENTITY,
+  telemetryDevice,
+  telemetryEntities,
+  telemetryState,
   usageEntities,
   usageState,
   type HassDevice,
@@ -19,8 +25,7 @@ import {
   type HassOptions,
   type HassState,
 } from './discovery';
-import type { CodeUsagePayload, HassInput } from './inputs';
-import type { HassUsagePayload as UsagePayload } from './inputs';
+import type { HassInput, HassPayload } from './inputs';
 
 export interface MqttMessage {
   topic: string;
@@ -73,9 +78,12 @@ export class HassBridge {
   handle(input: HassInput): MqttMessage[] {
     switch (input.kind) {
       case 'usage':
-        return this.usage(input.payload);
       case 'code':
-        return this.update(codeDevice(input.payload.host, this.opts), codeEntities(), codeState(input.payload), 'online');
+      case 'telemetry':
+      case 'insight': {
+        const { device, entities, state } = this.describe(input);
+        return this.update(device, entities, state, 'online');
+      }
       case 'status':
         return this.status(input.account, input.status);
       case 'birth':
@@ -87,8 +95,18 @@ export class HassBridge {
     }
   }
 
-  private usage(payload: UsagePayload): MqttMessage[] {
-    return this.update(accountDevice(payload.account, payload.plan, this.opts), usageEntities(payload), usageState(payload, 'ok'), 'online');
+  /** The device, sensors and state one payload stands for. */
+  private describe(input: HassPayload): DeviceRecord {
+    switch (input.kind) {
+      case 'usage':
+        return { device: accountDevice(input.payload.account, input.payload.plan, this.opts), entities: usageEntities(input.payload), state: usageState(input.payload, 'ok') };
+      case 'code':
+        return { device: codeDevice(input.payload.host, this.opts), entities: codeEntities(), state: codeState(input.payload) };
+      case 'telemetry':
+        return { device: telemetryDevice(this.opts), entities: telemetryEntities(input.payload), state: telemetryState(input.payload) };
+      case 'insight':
+        return { device: insightDevice(input.payload.account, this.opts), entities: insightEntities(), state: insightState(input.payload) };
+    }
   }
 
   private status(account: string, status: string): MqttMessage[] {
@@ -141,14 +159,14 @@ export class HassBridge {
 
   /**
    * Empty retained configs (Home Assistant deletes the entities) and a cleared
-   * availability topic for one device — named by `label` (account or host) or by
+   * availability topic for one device — named by `label` (account or host; an account's
+   * insight device goes with it) or by
    * a payload — or for every device known when neither is given.
    */
-  private remove(label: string | null, payload: UsagePayload | CodeUsagePayload | null): MqttMessage[] {
+  private remove(label: string | null, payload: HassPayload | null): MqttMessage[] {
     const targets: DeviceRecord[] = [];
     if (payload) {
-      const device = 'host' in payload ? codeDevice(payload.host, this.opts) : accountDevice(payload.account, payload.plan, this.opts);
-      const entities = 'host' in payload ? codeEntities() : usageEntities(payload);
+      const { device, entities } = this.describe(payload);
       const known = this.devices.get(device.id);
       const extra = (known?.entities ?? []).filter((k) => !entities.some((e) => e.key === k.key));
       targets.push({ device, entities: [...entities, ...extra], state: {} });

@@ -1,10 +1,10 @@
 // Home Assistant MQTT discovery: which sensors a Claude account or a Claude Code host
-// becomes, their discovery configs and the state JSON their value templates read.
+// (or the merged timeline of claude-code-telemetry, or a claude-insight report) becomes, their discovery configs and the state JSON their value templates read.
 // Format: https://www.home-assistant.io/integrations/mqtt/#mqtt-discovery (one
 // config per entity under {prefix}/sensor/{object_id}/config, retained).
 
 import type { HassUsagePayload as UsagePayload } from './inputs';
-import type { CodeUsagePayload } from './inputs';
+import type { CodeUsagePayload, InsightPayload, TelemetryPayload } from './inputs';
 import { minutesUntil } from '../format';
 
 export interface HassOptions {
@@ -18,7 +18,7 @@ export interface HassOptions {
   origin: { name: string; sw_version?: string; support_url?: string };
 }
 
-export type DeviceKind = 'account' | 'code';
+export type DeviceKind = 'account' | 'code' | 'telemetry' | 'insight';
 
 export interface HassDevice {
   kind: DeviceKind;
@@ -108,6 +108,37 @@ export function codeDevice(host: string, opts: HassOptions): HassDevice {
     name: joinName(opts.devicePrefix, 'Code', host),
     model: 'Claude Code',
     ...deviceTopics(opts, `code/${s}`),
+  };
+}
+
+/** Name of the device of the merged telemetry timeline: "Claude Code all machines". */
+export const TELEMETRY_LABEL = 'all machines';
+
+/**
+ * The merged claude-code-telemetry timeline. Its id and topic hold a part no slug
+ * can make (a slug never starts or ends with "_"), so no host name collides with it.
+ */
+export function telemetryDevice(opts: HassOptions): HassDevice {
+  return {
+    kind: 'telemetry',
+    label: TELEMETRY_LABEL,
+    id: 'claude_code__all',
+    name: joinName(opts.devicePrefix, 'Code', TELEMETRY_LABEL),
+    model: 'Claude Code telemetry',
+    ...deviceTopics(opts, 'code/_all'),
+  };
+}
+
+/** The claude-insight figures of one account: a device beside the account's own, under {baseTopic}/insight/{account}. */
+export function insightDevice(account: string, opts: HassOptions): HassDevice {
+  const s = slug(account);
+  return {
+    kind: 'insight',
+    label: account,
+    id: `claude_insight_${s}`,
+    name: joinName(opts.devicePrefix, account, 'insight'),
+    model: 'Claude usage insight',
+    ...deviceTopics(opts, `insight/${s}`),
   };
 }
 
@@ -281,7 +312,73 @@ export function codeEntities(): HassEntity[] {
   ];
 }
 
-export function codeState(payload: CodeUsagePayload): HassState {
+/** The state key prefix of one machine on the merged telemetry device: "host_laptop". */
+function hostKey(host: string): string {
+  return `host_${slug(host)}`;
+}
+
+/** Telemetry hosts whose keys differ: of two names with one slug, the first stands. */
+function distinctHosts(payload: TelemetryPayload): TelemetryPayload['hosts'] {
+  const seen = new Set<string>();
+  return payload.hosts.filter((h) => {
+    const k = hostKey(h.host);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** The merged timeline's sensors: those of a Claude Code host, then per machine its period cost, tokens and cost today. */
+export function telemetryEntities(payload: TelemetryPayload): HassEntity[] {
+  const entities = codeEntities().map((e) => (e.key === 'scanned_at' ? { ...e, name: 'Last update' } : e));
+  for (const h of distinctHosts(payload)) {
+    const k = hostKey(h.host);
+    entities.push(money(`${k}_period_cost`, `${h.host} billing period cost`, 'USD'));
+    entities.push({ key: `${k}_period_tokens`, name: `${h.host} billing period tokens`, unit: 'tokens', stateClass: 'measurement', precision: 0, icon: 'mdi:counter', followsAvailability: true });
+    entities.push(money(`${k}_today_cost`, `${h.host} cost today`, 'USD'));
+  }
+  return entities;
+}
+
+export function telemetryState(payload: TelemetryPayload): HassState {
+  const state = codeState(payload);
+  for (const h of distinctHosts(payload)) {
+    const k = hostKey(h.host);
+    state[`${k}_period_cost`] = h.costUSD;
+    state[`${k}_period_tokens`] = h.totalTokens;
+    state[`${k}_today_cost`] = h.today.costUSD;
+  }
+  return state;
+}
+
+/** An insight device's sensors: tokens per 1 % and elsewhere % of each window, the last limit hit. */
+export function insightEntities(): HassEntity[] {
+  const perPct = (key: string, name: string): HassEntity => ({ key, name, unit: 'tokens/%', stateClass: 'measurement', precision: 0, icon: 'mdi:scale-balance', followsAvailability: true });
+  const elsewhere = (key: string, name: string): HassEntity => ({ ...percent(key, name), icon: 'mdi:cloud-question' });
+  return [
+    perPct('session_tokens_per_pct', '5-hour tokens per 1 %'),
+    perPct('weekly_tokens_per_pct', 'Weekly tokens per 1 %'),
+    elsewhere('session_elsewhere_pct', '5-hour used elsewhere'),
+    elsewhere('weekly_elsewhere_pct', 'Weekly used elsewhere'),
+    { ...timestamp('last_limit_hit', 'Last limit hit'), icon: 'mdi:car-brake-alert' },
+    { key: 'last_limit_hit_window', name: 'Last limit hit window', icon: 'mdi:car-brake-alert', diagnostic: true, followsAvailability: true },
+  ];
+}
+
+export function insightState(payload: InsightPayload): HassState {
+  const { session, weekly } = payload.windows;
+  const last = payload.ledger.length ? payload.ledger[payload.ledger.length - 1] : null;
+  return {
+    session_tokens_per_pct: session ? session.tokensPerPct : null,
+    weekly_tokens_per_pct: weekly ? weekly.tokensPerPct : null,
+    session_elsewhere_pct: session ? session.elsewherePct : null,
+    weekly_elsewhere_pct: weekly ? weekly.elsewherePct : null,
+    last_limit_hit: offsetIso(last?.at),
+    last_limit_hit_window: last ? last.limit : null,
+  };
+}
+
+export function codeState(payload: Pick<CodeUsagePayload, 'scannedAt' | 'activeBlock' | 'period' | 'today'>): HassState {
   const block = payload.activeBlock;
   const scannedAt = Date.parse(payload.scannedAt);
   const now = Number.isNaN(scannedAt) ? new Date() : new Date(scannedAt);

@@ -1,5 +1,5 @@
 // What a message into claude-hass is: a claude-usage poll, a claude-code-usage scan,
-// an account alert or a Catch-node error (account status), Home Assistant's birth
+// a claude-code-telemetry timeline, a claude-insight report, an account alert or a Catch-node error (account status), Home Assistant's birth
 // message, or a removal request. Payloads are checked with zod: only the fields the
 // sensors read are required, anything else may come and go.
 
@@ -31,8 +31,47 @@ const codeSchema = z.object({
 
 export type CodeUsagePayload = z.infer<typeof codeSchema>;
 
+/** Hosts named in one telemetry message: more are dropped, so the sensor set stays bounded. */
+export const MAX_TELEMETRY_HOSTS = 64;
+
+const telemetrySchema = codeSchema.extend({
+  host: z.null(),
+  source: z.literal('telemetry'),
+  hosts: z
+    .array(
+      z.object({
+        host: z.string().min(1).max(256),
+        costUSD: z.number().finite(),
+        totalTokens: z.number().finite(),
+        today: z.object({ costUSD: z.number().finite(), totalTokens: z.number().finite() }),
+      }),
+    )
+    .transform((hosts) => hosts.slice(0, MAX_TELEMETRY_HOSTS)),
+});
+
+export type TelemetryPayload = z.infer<typeof telemetrySchema>;
+
+const insightWindowSchema = z
+  .object({ tokensPerPct: nullableNumber, elsewherePct: z.number().finite() })
+  .nullable();
+
+const insightSchema = z.object({
+  account: z.string().min(1),
+  windows: z.object({ session: insightWindowSchema, weekly: insightWindowSchema }),
+  ledger: z.array(z.object({ at: z.string().nullable(), limit: z.string().nullable() })),
+});
+
+export type InsightPayload = z.infer<typeof insightSchema>;
+
 /** A claude-usage payload as claude-hass reads it. */
 export type HassUsagePayload = ReadUsagePayload;
+
+/** Any payload claude-hass makes a device of. */
+export type HassPayload =
+  | { kind: 'usage'; payload: HassUsagePayload }
+  | { kind: 'code'; payload: CodeUsagePayload }
+  | { kind: 'telemetry'; payload: TelemetryPayload }
+  | { kind: 'insight'; payload: InsightPayload };
 
 /** Poll failure codes of claude-usage, as a Catch node sees them in msg.error.code. */
 const POLL_ERROR_CODES = ['SESSION_EXPIRED', 'FORBIDDEN', 'BLOCKED', 'RATE_LIMITED', 'NETWORK', 'HTTP_ERROR', 'BAD_RESPONSE', 'NO_CREDENTIALS', 'TOKEN_EXPIRED'];
@@ -48,9 +87,11 @@ const ALERT_STATUS = new Map<string, string>([
 export type HassInput =
   | { kind: 'usage'; payload: HassUsagePayload }
   | { kind: 'code'; payload: CodeUsagePayload }
+  | { kind: 'telemetry'; payload: TelemetryPayload }
+  | { kind: 'insight'; payload: InsightPayload }
   | { kind: 'status'; account: string; status: string }
   | { kind: 'birth' }
-  | { kind: 'remove'; label: string | null; payload: HassUsagePayload | CodeUsagePayload | null }
+  | { kind: 'remove'; label: string | null; payload: HassPayload | null }
   | { kind: 'ignored'; reason: string; quiet?: boolean };
 
 interface IncomingMessage {
@@ -77,27 +118,41 @@ function firstIssue(error: z.ZodError): string {
   return issue ? `${issue.path.join('.') || 'payload'}: ${issue.message}` : 'invalid';
 }
 
-function parsePayload(payload: unknown): { usage?: HassUsagePayload; code?: CodeUsagePayload; problem?: string } {
+/**
+ * Shapes, told apart by their fields: a telemetry timeline has `source: "telemetry"`
+ * (its `host` is null) beside a code scan's `host` and `period`; an insight report has
+ * `account`, `windows` and `ledger`; a usage poll has `account` and `limits`.
+ */
+function parsePayload(payload: unknown): { parsed?: HassPayload; problem?: string; quiet?: boolean } {
   const body = asObject(payload);
   if (!body) return { problem: 'msg.payload is not an object' };
   if ('host' in body && 'period' in body) {
+    if (body.source === 'telemetry' || body.host === null) {
+      const r = telemetrySchema.safeParse(body);
+      return r.success ? { parsed: { kind: 'telemetry', payload: r.data } } : { problem: `not a claude-code-telemetry payload (${firstIssue(r.error)})` };
+    }
     const r = codeSchema.safeParse(body);
-    return r.success ? { code: r.data } : { problem: `not a claude-code-usage payload (${firstIssue(r.error)})` };
+    return r.success ? { parsed: { kind: 'code', payload: r.data } } : { problem: `not a claude-code-usage payload (${firstIssue(r.error)})` };
+  }
+  if ('account' in body && 'windows' in body && 'ledger' in body) {
+    if (body.account === null) return { problem: 'a claude-insight report that names no account yet', quiet: true };
+    const r = insightSchema.safeParse(body);
+    return r.success ? { parsed: { kind: 'insight', payload: r.data } } : { problem: `not a claude-insight payload (${firstIssue(r.error)})` };
   }
   if ('account' in body && 'limits' in body) {
     const r = parseUsagePayload(body);
     if (!r.ok) return { problem: r.problem };
     if (r.dropped.length) return { problem: `not a claude-usage payload (${r.dropped[0].problem})` };
-    return { usage: r.payload };
+    return { parsed: { kind: 'usage', payload: r.payload } };
   }
-  return { problem: 'msg.payload is neither a claude-usage nor a claude-code-usage payload' };
+  return { problem: 'msg.payload is none of claude-usage, claude-code-usage, claude-code-telemetry or claude-insight' };
 }
 
 export function classifyMessage(msg: IncomingMessage, prefix: string): HassInput {
   if (msg.remove === true) {
     const parsed = parsePayload(msg.payload);
     const label = typeof msg.topic === 'string' && msg.topic ? msg.topic : null;
-    return { kind: 'remove', label, payload: parsed.usage ?? parsed.code ?? null };
+    return { kind: 'remove', label, payload: parsed.parsed ?? null };
   }
   if (msg.topic === `${prefix}/status`) {
     return payloadText(msg.payload).trim() === 'online' ? { kind: 'birth' } : { kind: 'ignored', reason: 'Home Assistant went offline', quiet: true };
@@ -113,7 +168,6 @@ export function classifyMessage(msg: IncomingMessage, prefix: string): HassInput
     return { kind: 'ignored', reason: 'an error message without msg.topic (the account)' };
   }
   const parsed = parsePayload(msg.payload);
-  if (parsed.usage) return { kind: 'usage', payload: parsed.usage };
-  if (parsed.code) return { kind: 'code', payload: parsed.code };
-  return { kind: 'ignored', reason: parsed.problem ?? 'unknown message' };
+  if (parsed.parsed) return parsed.parsed;
+  return { kind: 'ignored', reason: parsed.problem ?? 'unknown message', ...(parsed.quiet ? { quiet: true } : {}) };
 }

@@ -38,12 +38,7 @@ export function destinationKey(channel: string, ...parts: string[]): string {
   return `${channel}:${createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 24)}`;
 }
 
-export { isHttpUrl } from '../../http';
-
-/** `base` without trailing slashes, so paths can be appended. */
-export function trimSlash(base: string): string {
-  return base.trim().replace(/\/+$/, '');
-}
+export { isHttpUrl, trimSlash } from '../../http';
 
 const LONG_SECRET = 16;
 

@@ -68,21 +68,34 @@ const errorSchema = z.object({
   errors: z.unknown().optional(),
 });
 
+/** How deep, and how many objects, a 50035 answer's field errors are searched. */
+const FIELD_ERROR_DEPTH = 8;
+const FIELD_ERROR_OBJECTS = 256;
+const FIELD_TEXT_CHARS = 300;
+
 /** The first field error of a 50035 answer: "embeds.0.description: Must be 4096 or fewer in length." */
-export function firstFieldError(errors: unknown, path: string[] = []): string | null {
-  if (!errors || typeof errors !== 'object') return null;
-  const record = errors as Record<string, unknown>;
-  const own = record._errors;
-  if (Array.isArray(own) && own.length > 0) {
-    const text = (own[0] as { message?: unknown })?.message;
-    if (typeof text === 'string') return path.length ? `${path.join('.')}: ${text}` : text;
-  }
-  for (const [key, value] of Object.entries(record)) {
-    if (key === '_errors') continue;
-    const found = firstFieldError(value, [...path, key]);
-    if (found) return found;
-  }
-  return null;
+export function firstFieldError(errors: unknown): string | null {
+  let budget = FIELD_ERROR_OBJECTS;
+  const search = (value: unknown, path: string[]): string | null => {
+    if (!value || typeof value !== 'object' || path.length > FIELD_ERROR_DEPTH || budget-- <= 0) return null;
+    const record = value as Record<string, unknown>;
+    const own = Object.prototype.hasOwnProperty.call(record, '_errors') ? record._errors : undefined;
+    if (Array.isArray(own) && own.length > 0) {
+      const text = (own[0] as { message?: unknown })?.message;
+      if (typeof text === 'string') {
+        const where = path.join('.').slice(0, FIELD_TEXT_CHARS);
+        const said = text.slice(0, FIELD_TEXT_CHARS);
+        return where ? `${where}: ${said}` : said;
+      }
+    }
+    for (const key of Object.keys(record)) {
+      if (key === '_errors') continue;
+      const found = search(record[key], [...path, key.slice(0, 64)]);
+      if (found || budget <= 0) return found;
+    }
+    return null;
+  };
+  return search(errors, []);
 }
 
 export function readDiscordAnswer(res: HttpResponse, now: number): ServiceAnswer {

@@ -44,7 +44,7 @@ export = function (RED: NodeAPI) {
       return;
     }
     const pricer = new Pricer(config.prices);
-    const store = new EntryStore(pricer);
+    const store = new EntryStore(pricer, '', config.timeZone);
     const demo = config.mode === 'demo' ? new DemoFeed(config.host, pricer, Date.now()) : null;
     // demo mode reads no files: the reader has no roots
     const reader = new LogReader(demo ? [] : projectRoots(config.configDir), store);

@@ -31,6 +31,10 @@ export interface Alert {
   at: string;
   /** the machine an alert applies to, from sources that merge several (claude-code-telemetry) */
   host?: string;
+  /** limit-reached: which limit was hit ("session", "weekly", "model"), null when the source does not say */
+  limit?: 'session' | 'weekly' | 'model' | null;
+  /** limit-reached: the capped model of a "model" limit, else null */
+  model?: string | null;
 }
 
 export interface AlertMessage {

@@ -67,10 +67,37 @@ describe('code-usage pricing', () => {
     close(p.cost('claude-sonnet-4-6-20260101', tokens({ input: 1e6, cacheWrite: 1e6 })), 2.25, 'override');
     close(p.cost('my-model', tokens({ output: 1e6, cacheRead: 1e6 })), 20, 'added');
   });
-  it('does not let claude-opus-4-1 match claude-opus-4-10', () => {
+  it('matches a key only when a date or context suffix follows it: a newer version is never an older one', () => {
     const p = new Pricer();
-    assert.equal(p.priceOf('claude-opus-4-10'), PRICES['claude-opus-4']);
+    assert.equal(p.priceOf('claude-opus-4-10'), null, 'claude-opus-4-10 is neither claude-opus-4-1 nor claude-opus-4');
+    assert.equal(p.priceOf('claude-opus-5-5'), PRICES['claude-opus-5-5']);
+    assert.notEqual(PRICES['claude-opus-5-5'], PRICES['claude-opus-5']);
+    assert.equal(p.priceOf('claude-opus-5-6'), null, 'not claude-opus-5');
+    assert.equal(p.priceOf('claude-fable-5-3'), null, 'not claude-fable-5');
+    assert.equal(p.priceOf('claude-opus-5-20260724'), PRICES['claude-opus-5'], 'a date');
+    assert.equal(p.priceOf('claude-opus-5-5[1m]'), PRICES['claude-opus-5-5'], 'a context suffix');
+    assert.equal(p.priceOf('anthropic/claude-sonnet-5-5@20260901'), PRICES['claude-sonnet-5-5'], 'Vertex date');
+    assert.equal(p.priceOf('claude-opus-4-7-fast'), PRICES['claude-opus-4-7'], 'fast-mode entries');
+    assert.equal(p.priceOf('claude-opus-5-preview'), null);
+    assert.equal(p.priceOf('claude-opus-5-2026'), null, 'a partial date is no date');
+    assert.deepEqual([...p.unknownModels].sort(), ['claude-fable-5-3', 'claude-opus-4-10', 'claude-opus-5-2026', 'claude-opus-5-6', 'claude-opus-5-preview']);
     assert.equal(requestCost(PRICES['claude-opus-4-1'], tokens({ input: 1e6 })), 15);
+  });
+  it('prices Opus 5.5, Sonnet 5.5, Fable 5.2 and Mythos 5.2 with their own cache-read ratios', () => {
+    const p = new Pricer();
+    const all = tokens({ input: 1e6, output: 1e6, cacheWrite: 2e6, cacheWrite1h: 1e6, cacheRead: 1e6 });
+    close(p.cost('claude-opus-5-5', all), 4 + 20 + 5 + 8 + 0.2, 'opus 5.5');
+    close(p.cost('claude-sonnet-5-5-20260901', all), 2 + 10 + 2.5 + 4 + 0.2, 'sonnet 5.5');
+    close(p.cost('claude-fable-5-2', all), 8 + 40 + 10 + 16 + 0.2, 'fable 5.2');
+    close(p.cost('claude-mythos-5-2', all), 8 + 40 + 10 + 16 + 0.2, 'mythos 5.2');
+    assert.deepEqual([...p.unknownModels], []);
+  });
+  it('bills a whole Haiku 5.5 request above 100k prompt tokens at its long-prompt rates', () => {
+    const p = new Pricer();
+    const small = tokens({ input: 60000, cacheRead: 40000, output: 1000 });
+    close(p.cost('claude-haiku-5-5', small), (60000 * 0.1 + 40000 * 0.01 + 1000 * 0.5) / 1e6, 'at 100k: base rates');
+    const big = tokens({ input: 60000, cacheRead: 30000, cacheWrite: 20000, cacheWrite1h: 10000, output: 1000 });
+    close(p.cost('claude-haiku-5-5', big), (60000 * 0.5 + 30000 * 0.05 + 10000 * 0.625 + 10000 * 1 + 1000 * 2.5) / 1e6, 'above 100k');
   });
 });
 
@@ -82,17 +109,19 @@ describe('code-usage line parser', () => {
     const f = parseLine(line, 0, line.length);
     assert.equal(f.messageId, 'x');
     assert.equal(f.content[0].text, 'Grüße — Claude AI usage limit reached|1767232800');
-    assert.deepEqual(limitLineOf(f), { at: '2026-01-01T00:00:00Z', resetsAt: '2026-01-01T02:00:00.000Z', text: 'Grüße — Claude AI usage limit reached' });
+    assert.deepEqual(limitLineOf(f, 'UTC'), { at: '2026-01-01T00:00:00Z', resetsAt: '2026-01-01T02:00:00.000Z', text: 'Grüße — Claude AI usage limit reached', limit: null, model: null });
   });
   it('ignores a usage-limit line whose timestamp does not parse', () => {
     const line = Buffer.from(JSON.stringify({ timestamp: 'yesterday-ish', isApiErrorMessage: true, message: { id: 'x', model: '<synthetic>', content: [{ type: 'text', text: 'Claude AI usage limit reached|1767232800' }], usage: { input_tokens: 0, output_tokens: 0 } } }));
-    assert.equal(limitLineOf(parseLine(line, 0, line.length)), null);
+    assert.equal(limitLineOf(parseLine(line, 0, line.length), 'UTC'), null);
   });
-  it('treats a message.id that is not a string as no usable line, and a missing one as id-less', () => {
-    const a = Buffer.from('{"timestamp":"2026-01-01T00:00:00Z","message":{"id":null,"usage":{"input_tokens":1,"output_tokens":1}}}');
+  it('treats a message.id that is not a string as no usable line, and a missing or null one as id-less', () => {
+    const a = Buffer.from('{"timestamp":"2026-01-01T00:00:00Z","message":{"id":7,"usage":{"input_tokens":1,"output_tokens":1}}}');
     const b = Buffer.from('{"timestamp":"2026-01-01T00:00:00Z","message":{"usage":{"input_tokens":1,"output_tokens":1}}}');
+    const c = Buffer.from('{"timestamp":"2026-01-01T00:00:00Z","message":{"id":null,"usage":{"input_tokens":1,"output_tokens":1}}}');
     assert.equal(parseLine(a, 0, a.length).messageId, null);
     assert.equal(parseLine(b, 0, b.length).messageId, undefined);
+    assert.equal(parseLine(c, 0, c.length).messageId, undefined);
   });
   it('finds fields in any key order and ignores nested look-alikes', () => {
     const line = Buffer.from(

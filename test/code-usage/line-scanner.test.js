@@ -403,14 +403,16 @@ describe('code-usage line scanner (WebAssembly) against JSON.parse', () => {
   it('falls back to JSON.parse, saying why, when the module is missing or damaged', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'line-scanner-'));
     try {
-      fs.cpSync(path.join(root, 'dist', 'nodes', 'lib', 'code-usage'), dir, { recursive: true });
-      const wasm = path.join(dir, 'line-scanner.wasm');
+      // the whole lib folder: code-usage's modules use their neighbours
+      fs.cpSync(path.join(root, 'dist', 'nodes', 'lib'), dir, { recursive: true });
+      const scannerDir = path.join(dir, 'code-usage');
+      const wasm = path.join(scannerDir, 'line-scanner.wasm');
       fs.writeFileSync(wasm, 'not a module');
-      const damaged = fallbackIn(dir);
+      const damaged = fallbackIn(scannerDir);
       assert.equal(damaged.fallback, true);
       assert.match(damaged.problem, /WebAssembly|magic|compile/i);
       fs.rmSync(wasm);
-      const missing = fallbackIn(dir);
+      const missing = fallbackIn(scannerDir);
       assert.equal(missing.fallback, true);
       assert.match(missing.problem, /line-scanner\.wasm/);
     } finally {

@@ -6,6 +6,7 @@ const os = require('node:os');
 const path = require('node:path');
 const sinon = require('sinon');
 const { testHelper, node: loadNode } = require('../support/node-red');
+const { limitWallLine } = require('../support/claude-logs');
 
 const helper = testHelper();
 const codeUsageNode = loadNode('claude-code-usage');
@@ -127,6 +128,33 @@ describe('claude-code-usage node', function () {
     assert.equal(limit.alert.kind, 'limit-reached');
     assert.equal(limit.alert.level, 'critical');
     assert.equal(limit.alert.resetsAt, '2026-11-20T20:00:00.000Z');
+  });
+
+  it('sends limit-reached for the current wall wordings with alert.limit, alert.model and resetsAt; not for a throttle or a login error', async () => {
+    fs.writeFileSync(log, line('2026-11-20T10:05:00.000Z', 'a'));
+    clock = sinon.useFakeTimers({ now: new Date('2026-11-20T11:00:00Z'), toFake: ['Date'] });
+    const ctx = await deploy({ timezone: 'America/New_York' });
+    await until(() => ctx.usage.length === 1, 'the first scan');
+    fs.appendFileSync(
+      log,
+      limitWallLine('fiveHour', { at: '2026-11-20T11:01:00.000Z' }) +
+        limitWallLine('throttle', { at: '2026-11-20T11:02:00.000Z' }) +
+        limitWallLine('login', { at: '2026-11-20T11:03:00.000Z' }) +
+        limitWallLine('fable', { at: '2026-11-20T11:04:00.000Z' }) +
+        limitWallLine('quotaOnly', { at: '2026-11-20T11:05:00.000Z', resetSec: Date.parse('2026-11-24T00:00:00Z') / 1000 }),
+    );
+    await scanAt(ctx, '2026-11-20T11:06:00Z');
+    const walls = ctx.alerts.filter((a) => a.alert.kind === 'limit-reached');
+    assert.deepEqual(
+      walls.map((a) => [a.alert.limit, a.alert.model, a.alert.resetsAt]),
+      [
+        ['session', null, '2026-11-20T20:00:00.000Z'], // 3pm in New York
+        ['model', 'Fable', null],
+        ['model', 'Opus', '2026-11-24T00:00:00.000Z'],
+      ],
+    );
+    assert.match(walls[0].payload, /^box: session limit reached at /);
+    assert.match(walls[1].payload, /^box: Fable limit reached at /);
   });
 
   it('sends block-ending on the first scan when it is already due, and no block-started', async () => {

@@ -294,6 +294,51 @@ function generateClaudeLogs(options) {
   return summary;
 }
 
+/**
+ * One Claude Code usage-limit wall line in each shape Claude Code writes (`<synthetic>`
+ * assistant lines), or a line that looks like one and is not. `form` names the shape;
+ * `at` is the line's ISO time, `resetSec` an epoch (seconds) for the shapes that carry one.
+ */
+const WALL_FORMS = {
+  legacy: ({ resetSec }) => ({ text: `Claude AI usage limit reached|${resetSec}`, usage: true }),
+  session: () => ({ text: "You've hit your session limit · resets 7:30pm (Asia/Seoul)", error: 'rate_limit', status: 429 }),
+  weekly: () => ({ text: "You've hit your weekly limit · resets Oct 12, 8am (Europe/Paris)", error: 'rate_limit', status: 429 }),
+  fiveHour: () => ({ text: '5-hour limit reached ∙ resets 3pm', error: 'rate_limit' }),
+  bare: () => ({ text: "You've hit your limit · resets 5pm (Europe/Berlin)", error: 'rate_limit', usage: true }),
+  fable: () => ({ text: "You've reached your Fable limit. Run /usage-credits to continue or switch models with /model.", error: 'rate_limit' }),
+  creditsReset: () => ({ text: "You're out of usage credits · resets 8:40pm (UTC)", error: 'rate_limit' }),
+  creditsSwitch: () => ({ text: "You're out of usage credits. Switch to another model to continue.", error: 'rate_limit' }),
+  creditsModel: () => ({ text: "You're out of usage credits. Use /model to switch models.", error: 'rate_limit' }),
+  quota: ({ resetSec }) => ({ text: "You've hit your session limit · resets 10pm", error: 'rate_limit', status: 429, apiError: 'usage_limit_reached', quotaLimits: { status: 'rejected', rateLimitType: 'five_hour', resetsAt: resetSec, overageDisabledReason: 'out_of_credits' } }),
+  quotaOnly: ({ resetSec }) => ({ text: "You've hit your session limit", plain: true, quotaLimits: { status: 'rejected', resetsAt: resetSec, rateLimitType: 'seven_day_opus', isUsingOverage: false } }),
+  rateLimitInfo: ({ resetSec }) => ({ noMessage: true, error: 'rate_limit', apiError: 'usage_limit_reached', apiErrorParams: { rate_limit_info: { status: 'rejected', resetsAt: resetSec, rateLimitType: 'seven_day' } } }),
+  // not walls
+  login: () => ({ text: 'Login expired · Please run /login', error: 'authentication_failed' }),
+  server: () => ({ text: 'API Error: The response stopped arriving. The response above may be incomplete.', error: 'server_error' }),
+  safeguard: () => ({ text: 'API Error: Claude Code is unable to respond to this request, which appears to violate our Usage Policy.', error: 'invalid_request' }),
+  throttle: () => ({ text: 'API Error: 429 Rate limited', error: 'rate_limit', apiError: 'rate_limited', status: 429 }),
+  onHold: () => ({ text: "You've hit your session limit", error: 'account_on_hold' }),
+};
+
+function limitWallLine(form, { at, resetSec = 0, sessionId = 'wall-session', id = `wall-${form}-${at}` }) {
+  const f = WALL_FORMS[form]({ resetSec });
+  const obj = { parentUuid: null, isSidechain: false, type: 'assistant', uuid: id, timestamp: at, sessionId };
+  if (!f.noMessage) {
+    obj.message = {
+      id, type: 'message', role: 'assistant', model: f.plain ? undefined : '<synthetic>', stop_reason: 'stop_sequence', stop_sequence: '',
+      content: [{ type: 'text', text: f.text }],
+      ...(f.usage ? { usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, server_tool_use: null, service_tier: null } } : {}),
+    };
+  }
+  if (f.error) obj.error = f.error;
+  if (!f.plain) obj.isApiErrorMessage = true;
+  if (f.status) obj.apiErrorStatus = f.status;
+  if (f.apiError) obj.apiError = f.apiError;
+  if (f.quotaLimits) obj.quotaLimits = f.quotaLimits;
+  if (f.apiErrorParams) obj.apiErrorParams = f.apiErrorParams;
+  return `${JSON.stringify(obj)}\n`;
+}
+
 function parseArgs(argv) {
   const names = { '--out': 'out', '--size-mb': 'sizeMb', '--days': 'days', '--seed': 'seed', '--end': 'end', '--projects': 'projects', '--continuation-rate': 'continuationRate' };
   const o = {};
@@ -305,7 +350,7 @@ function parseArgs(argv) {
   return o;
 }
 
-module.exports = { generateClaudeLogs };
+module.exports = { generateClaudeLogs, limitWallLine, WALL_FORMS };
 
 if (require.main === module) {
   try {

@@ -105,12 +105,21 @@ export class BlockAlerts {
           account: host,
           limit_type: 'block',
           title: 'Claude Code usage limit reached',
-          message: `${l.host ?? host}: usage limit reached at ${formatClock(new Date(l.at), timeZone, at)}${l.resetsAt ? `, ${formatReset(l.resetsAt, timeZone, at)}` : ''}`,
+          message: `${l.host ?? host}: ${limitName(l)} reached at ${formatClock(new Date(l.at), timeZone, at)}${l.resetsAt ? `, ${formatReset(l.resetsAt, timeZone, at)}` : ''}`,
           resetsAt: l.resetsAt,
         },
         at,
       );
-      return l.host ? { ...made, host: l.host } : made;
+      const alert = { ...made, limit: l.limit ?? null, model: l.model ?? null };
+      return l.host ? { ...alert, host: l.host } : alert;
     });
   }
+}
+
+/** The limit a wall line names, in words. */
+function limitName(l: LimitLine): string {
+  if (l.limit === 'session') return 'session limit';
+  if (l.limit === 'weekly') return 'weekly limit';
+  if (l.limit === 'model') return l.model ? `${l.model} limit` : 'model limit';
+  return 'usage limit';
 }

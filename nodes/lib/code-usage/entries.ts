@@ -1,4 +1,6 @@
 // The de-duplicated usage entries of a log tree, and usage-limit lines.
+import { resolveTimeZone } from '../format';
+import { limitWall, type LimitKind } from './limit-wall';
 import type { LineFields } from './line-parser';
 import type { Pricer, PriceOverride } from './pricing';
 
@@ -23,6 +25,10 @@ export interface LimitLine {
   /** when the limit lifts, when the line says so */
   resetsAt: string | null;
   text: string;
+  /** which limit was hit ("session", "weekly", "model"), when the line says */
+  limit?: LimitKind | null;
+  /** the capped model of a "model" limit, when the line names it */
+  model?: string | null;
   /** the machine it came from, when lines of several machines are merged */
   host?: string;
 }
@@ -50,8 +56,6 @@ export function parseTime(iso: string): number {
   return Date.parse(iso);
 }
 
-const LIMIT_TEXT = /usage limit reached|hit your (?:usage )?limit|limit will reset|rate limit reached/i;
-
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
@@ -60,15 +64,18 @@ function textOf(content: unknown): string {
     .join(' ');
 }
 
-/** A Claude Code "usage limit reached" line, with the reset time when it carries one (`…|<epoch seconds>`). */
-export function limitLineOf(fields: LineFields): LimitLine | null {
-  // cheapest test first: this runs for every usage line
-  if ((!fields.isApiErrorMessage && fields.model !== '<synthetic>') || !fields.timestamp || Number.isNaN(Date.parse(fields.timestamp))) return null;
-  const text = textOf(fields.content);
-  if (!LIMIT_TEXT.test(text)) return null;
-  const epoch = /\|(\d{9,11})\b/.exec(text);
-  const resetsAt = epoch ? new Date(Number(epoch[1]) * 1000).toISOString() : null;
-  return { at: fields.timestamp, resetsAt, text: text.replace(/\|\d{9,11}\b/, '').trim() };
+/**
+ * A Claude Code usage-limit wall line (see limit-wall.ts), with which limit was hit and
+ * when it lifts; a clock time whose text names no zone is read in `timeZone`. Only an API
+ * error line, a `<synthetic>` one or one with a structured limit block or `apiError` can be one.
+ */
+export function limitLineOf(fields: LineFields, timeZone: string): LimitLine | null {
+  // only Claude Code's own error lines: a prompt or a tool result may quote a wall's text
+  if (!fields.isApiErrorMessage && fields.model !== '<synthetic>' && !fields.quotaLimits && fields.apiError === undefined) return null;
+  if (!fields.timestamp || Number.isNaN(Date.parse(fields.timestamp))) return null;
+  const wall = limitWall({ text: textOf(fields.content), timestamp: fields.timestamp, timeZone, structured: fields.quotaLimits ?? null, apiError: fields.apiError, error: fields.error });
+  if (!wall) return null;
+  return { at: fields.timestamp, resetsAt: wall.resetsAt, text: wall.text, limit: wall.limit, model: wall.model };
 }
 
 /**
@@ -150,6 +157,8 @@ export class EntryStore {
     private readonly pricer: Pricer,
     /** keeps keys of id-less lines apart between stores that get merged */
     private readonly anonymousPrefix = '',
+    /** IANA zone for a limit wall's clock time that names none */
+    readonly timeZone: string = resolveTimeZone(''),
   ) {}
 
   get size(): number {

@@ -13,12 +13,17 @@ export interface LineFields {
   sessionId?: string;
   isSidechain?: boolean;
   isApiErrorMessage?: boolean;
-  /** null when present but not a string */
+  /** null when present but neither a string nor null */
   messageId?: string | null;
   model?: string;
   usage?: ParsedUsage;
   /** message.content, only for API error lines (usage-limit detection) */
   content?: unknown;
+  /** the line's `error` and `apiError` words, only for lines read for limit walls */
+  error?: string;
+  apiError?: string;
+  /** `quotaLimits`, else `apiErrorParams.rate_limit_info`, only for lines read for limit walls */
+  quotaLimits?: Record<string, unknown>;
 }
 
 /** Token counts of one line; present only when input_tokens and output_tokens are numbers. */
@@ -58,6 +63,10 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+function record(v: unknown): Record<string, unknown> | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
 /** The fields of the JSON object line `buf[start, end)`, or null when the line is not a JSON object. */
 export function parseLine(buf: Buffer, start: number, end: number): LineFields | null {
   let obj: unknown;
@@ -77,11 +86,34 @@ export function parseLine(buf: Buffer, start: number, end: number): LineFields |
     isApiErrorMessage: o.isApiErrorMessage === true,
   };
   if (message) {
-    out.messageId = message.id === undefined ? undefined : (str(message.id) ?? null);
+    // null means absent, as in every field
+    out.messageId = message.id === undefined || message.id === null ? undefined : (str(message.id) ?? null);
     out.model = str(message.model);
     out.usage = usageFromObject(message.usage);
     if (out.isApiErrorMessage || out.model === '<synthetic>') out.content = utf8Content(buf, start, end) ?? message.content;
   }
+  return out;
+}
+
+/**
+ * The fields of a line that may be a usage-limit wall: those of parseLine, the text
+ * (decoded as UTF-8), the `error` / `apiError` words and the structured block. Every
+ * field that is null counts as absent.
+ */
+export function parseWallLine(buf: Buffer, start: number, end: number): LineFields | null {
+  const out = parseLine(buf, start, end);
+  if (!out) return null;
+  let obj: Record<string, unknown> | undefined;
+  try {
+    obj = record(JSON.parse(buf.toString('utf8', start, end)));
+  } catch {
+    return out;
+  }
+  if (!obj) return out;
+  out.content = record(obj.message)?.content;
+  out.error = str(obj.error);
+  out.apiError = str(obj.apiError);
+  out.quotaLimits = record(obj.quotaLimits) ?? record(record(obj.apiErrorParams)?.rate_limit_info);
   return out;
 }
 
@@ -109,6 +141,46 @@ export interface LineParser {
    * the last may lack its newline), or with null for one that is not a JSON object.
    */
   readLines(buf: Buffer, length: number, each: (fields: LineFields | null) => void): void;
+}
+
+/**
+ * Every usage-limit wall line holds one of these: Claude Code writes walls as `<synthetic>`
+ * lines, and the forms without that model carry `quotaLimits` or `apiError`. They may
+ * also match elsewhere (a text, another key); such a line costs one parse and limitWall
+ * decides. Short keys whose first byte is rare in JSONL are found several times faster
+ * than whole keys (`"isApiErrorMessage":true`), which matters on every byte read.
+ */
+const WALL_KEYS = ['<synthetic>', 'Limits"', 'Error"'].map((k) => Buffer.from(k));
+
+/**
+ * Calls `each` with the fields (parseWallLine) of every line of `buf[0, length)` that
+ * holds one of WALL_KEYS, once per line and in order; lines that are not JSON objects are
+ * skipped (the usage pass counts those it looks at).
+ */
+export function readWallLines(buf: Buffer, length: number, each: (fields: LineFields) => void): void {
+  const chunk = buf.subarray(0, length);
+  let starts: number[] | null = null;
+  for (const key of WALL_KEYS) {
+    for (let from = 0; ; ) {
+      const hit = chunk.indexOf(key, from);
+      if (hit < 0) break;
+      (starts ??= []).push(chunk.lastIndexOf(NEWLINE, hit) + 1);
+      const end = chunk.indexOf(NEWLINE, hit);
+      if (end < 0) break;
+      from = end + 1;
+    }
+  }
+  if (!starts) return;
+  starts.sort((a, b) => a - b);
+  let previous = -1;
+  for (const start of starts) {
+    if (start === previous) continue;
+    previous = start;
+    let end = chunk.indexOf(NEWLINE, start);
+    if (end < 0) end = chunk.length;
+    const fields = parseWallLine(chunk, start, end);
+    if (fields) each(fields);
+  }
 }
 
 const NEWLINE = 0x0a;

@@ -34,6 +34,7 @@ const T_ABSENT = 0;
 const T_STRING = 1;
 const T_NUMBER = 2;
 const T_TRUE = 3;
+const T_NULL = 5;
 const T_OBJECT = 6;
 const T_ARRAY = 7;
 
@@ -170,7 +171,7 @@ class WasmLineParser implements LineParser {
     };
     if (isObject(v, F_MESSAGE)) {
       const id = v.types[F_MESSAGE_ID];
-      out.messageId = id === T_ABSENT ? undefined : id === T_STRING ? string(v, buf, F_MESSAGE_ID) : null;
+      out.messageId = id === T_ABSENT || id === T_NULL ? undefined : id === T_STRING ? string(v, buf, F_MESSAGE_ID) : null;
       out.model = string(v, buf, F_MODEL);
       // the text of error lines is needed too (usage-limit detection)
       if (out.isApiErrorMessage || out.model === '<synthetic>') return parseLine(buf, start, end);

@@ -2,7 +2,8 @@
 //
 // Rates are USD per million tokens, as Anthropic publishes them
 // (https://platform.claude.com/docs/en/about-claude/pricing). They match what
-// ccusage 20 prices offline, with one deliberate difference: the long-context
+// ccusage 20 prices offline, with deliberate differences: a model id matches a key
+// only with a date or context suffix after it (never an older version's key), and the long-context
 // tier of Sonnet 4 and 4.5 follows Anthropic's rule (a request whose prompt —
 // input + cache writes + cache reads — exceeds 200k tokens is billed entirely at
 // the long-context rates), where ccusage prices each field's first 200k at the
@@ -44,15 +45,31 @@ const SONNET_4_LONG: Pick<ModelPrice, 'longContextThreshold' | 'longContext'> = 
   longContext: rates(6, 22.5),
 };
 
+const HAIKU_5_5_LONG: Pick<ModelPrice, 'longContextThreshold' | 'longContext'> = {
+  longContextThreshold: 100_000,
+  longContext: rates(0.5, 2.5),
+};
+
 /**
- * Keyed by model id without date suffix; a logged model matches the longest key it
- * starts with (`claude-sonnet-4-5-20250929` → `claude-sonnet-4-5`).
+ * Keyed by model id without date or context suffix; a logged model matches a key only
+ * when it is the key, or the key followed by a date (`-20251101`) or a context suffix
+ * (`[1m]`), so a newer version is never priced as an older one.
+ *
+ * Sources: Anthropic's model pages and price list (platform.claude.com/docs, models/<id>/overview
+ * and about-claude/pricing), as read on the dates given.
  */
 export const PRICES: Readonly<Record<string, ModelPrice>> = {
+  // models/fable-5-2: $8 / $40 (Anthropic's lineup table, read 2026-12-07); writes at the
+  // standard 1.25× / 2×; cache reads $0.20 (0.025×) as every price list that carries the model gives it
+  'claude-fable-5-2': rates(8, 40, 0.2),
   'claude-fable-5-1': rates(10, 50, 0.25),
   'claude-fable-5': rates(10, 50, 1),
+  // Mythos shares Fable's specifications and prices (models/fable-5/overview)
+  'claude-mythos-5-2': rates(8, 40, 0.2),
   'claude-mythos-5-1': rates(10, 50, 0.25),
   'claude-mythos-5': rates(10, 50, 1),
+  // models/opus-5-5: $4 / $20, writes $5 / $8, cache reads $0.20 (0.05×), read 2026-12-07
+  'claude-opus-5-5': rates(4, 20, 0.2),
   'claude-opus-5': { ...rates(5, 25), fastMultiplier: 2 },
   'claude-opus-4-8': { ...rates(5, 25), fastMultiplier: 2 },
   'claude-opus-4-7': { ...rates(5, 25), fastMultiplier: 6 },
@@ -60,10 +77,17 @@ export const PRICES: Readonly<Record<string, ModelPrice>> = {
   'claude-opus-4-5': rates(5, 25),
   'claude-opus-4-1': rates(15, 75),
   'claude-opus-4': rates(15, 75),
+  // models/sonnet-5-5: $2 / $10, writes $2.50 / $4, cache reads $0.20, read 2026-12-07
+  'claude-sonnet-5-5': rates(2, 10),
   'claude-sonnet-5': rates(2, 10),
   'claude-sonnet-4-6': rates(3, 15),
   'claude-sonnet-4-5': { ...rates(3, 15), ...SONNET_4_LONG },
   'claude-sonnet-4': { ...rates(3, 15), ...SONNET_4_LONG },
+  // models/haiku-5-5: prompts up to 100,000 tokens $0.10 / $0.50, writes $0.125 / $0.20;
+  // a longer prompt (input + cache writes + reads) bills the whole request at $0.50 / $2.50,
+  // writes $0.625; cache reads ($0.01 / $0.05) and the long tier's 1-hour writes ($1) as the
+  // price lists that carry the model give them; read 2026-12-07
+  'claude-haiku-5-5': { ...rates(0.1, 0.5), ...HAIKU_5_5_LONG },
   'claude-haiku-4-5': rates(1, 5),
   'claude-3-7-sonnet': rates(3, 15),
   'claude-3-5-sonnet': rates(3, 15),
@@ -93,19 +117,24 @@ export function normaliseModel(model: string): string {
   return m;
 }
 
-function startsAsModel(model: string, key: string): boolean {
-  if (!model.startsWith(key)) return false;
-  const next = model.charCodeAt(key.length);
-  return Number.isNaN(next) || next < 48 || next > 57; // not followed by another digit: 4-1 is not 4-10
+/**
+ * What may follow a key in a logged model id: a date (`-20251101`, Vertex's `@20251101`),
+ * a Bedrock version (`-v1:0`), and the `-fast` the entries give fast-mode requests. A
+ * context suffix (`[1m]`) is gone already (normaliseModel).
+ */
+const AFTER_KEY = /^(?:[-@]\d{8})?(?:-v\d{1,3}(?::\d{1,3})?)?(?:-fast)?$/;
+
+function isModelOf(model: string, key: string): boolean {
+  return model.startsWith(key) && AFTER_KEY.test(model.slice(key.length));
 }
 
-/** The longest key of `table` that `model` starts with, or null. */
+/** The key of `table` that `model` is (with a date or context suffix at most), or null. */
 export function matchModel(model: string, table: Readonly<Record<string, unknown>>): string | null {
   const m = normaliseModel(model);
   let best: string | null = null;
   for (const key of Object.keys(table)) {
     const k = key.toLowerCase();
-    if (startsAsModel(m, k) && (best === null || k.length > best.length)) best = key;
+    if (isModelOf(m, k) && (best === null || k.length > best.length)) best = key;
   }
   return best;
 }
@@ -115,8 +144,8 @@ export function overrideToPrice(o: PriceOverride): ModelPrice {
 }
 
 /**
- * Looks up prices per model, once per distinct model name. Overrides (per model id
- * prefix, USD per million) win over the built-in table; a model found in neither
+ * Looks up prices per model, once per distinct model name. Overrides (per model id,
+ * matched as the table is; USD per million) win over the built-in table; a model found in neither
  * costs 0 and is listed in `unknownModels`.
  */
 export class Pricer {

@@ -13,8 +13,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { expandHome } from '../files';
+import { resolveTimeZone } from '../format';
 import { limitLineOf, type EntryStore, type ExportedEntries } from './entries';
-import type { LineFields, LineParser } from './line-parser';
+import { readWallLines, type LineFields, type LineParser } from './line-parser';
 import { createLineParser } from './line-scanner';
 import type { PriceOverride } from './pricing';
 
@@ -134,6 +135,7 @@ export class ChunkReader {
           continue;
         }
         this.parser.readLines(this.buf, lastNewline + 1, this.addLine);
+        readWallLines(this.buf, lastNewline + 1, this.addWall);
         carry = len - lastNewline - 1;
         this.buf.copy(this.buf, 0, lastNewline + 1, len);
         this.sinceYield += n;
@@ -145,6 +147,7 @@ export class ChunkReader {
       // A last line without its newline is taken only when it is complete JSON.
       if (carry > 0 && !skipping && this.isCompleteJson(carry)) {
         this.parser.readLines(this.buf, carry, this.addLine);
+        readWallLines(this.buf, carry, this.addWall);
         carry = 0;
       }
       return pos - carry;
@@ -167,11 +170,13 @@ export class ChunkReader {
   /** Adds one usage line's fields to the store (null: a corrupt line). */
   private readonly addLine = (fields: LineFields | null): void => {
     if (!fields) this.corruptLines++;
-    else {
-      this.store.add(fields);
-      const limit = limitLineOf(fields);
-      if (limit) this.store.limitLines.push(limit);
-    }
+    else this.store.add(fields);
+  };
+
+  /** Keeps a line that may be a usage-limit wall when it is one (with or without a usage block). */
+  private readonly addWall = (fields: LineFields): void => {
+    const limit = limitLineOf(fields, this.store.timeZone);
+    if (limit) this.store.limitLines.push(limit);
   };
 }
 
@@ -300,7 +305,7 @@ export class LogReader {
           this.stats.filesReadByWorker++;
         }
       }
-    });
+    }, WORKER_BATCH_BYTES, this.store.timeZone);
     this.stopWorker = worker.terminate;
     for (let i = Atomics.add(next, 0, 1); i < order.length && !this.aborted; i = Atomics.add(next, 0, 1)) {
       done.add(i);
@@ -464,12 +469,14 @@ export function readInWorker(
   anonymousPrefix: string,
   onBatch: (batch: WorkerBatch) => void,
   batchBytes = WORKER_BATCH_BYTES,
+  /** the zone limit walls' clock times are read in (the store's) */
+  timeZone = resolveTimeZone(''),
 ): { finished: Promise<boolean>; terminate: () => void } {
   let worker: Worker | null = null;
   const finished = new Promise<boolean>((resolve) => {
     try {
       worker = new Worker(path.join(__dirname, 'scan-worker.js'), {
-        workerData: { files: plan.map(([file, state, size]) => [file, state.offset, size]), next, prices, anonymousPrefix, batchBytes },
+        workerData: { files: plan.map(([file, state, size]) => [file, state.offset, size]), next, prices, anonymousPrefix, batchBytes, timeZone },
       });
     } catch {
       resolve(false);

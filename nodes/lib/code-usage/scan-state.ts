@@ -39,7 +39,9 @@ export type LoadResult =
 
 const int = z.number().int().nonnegative();
 const finite = z.number().finite();
-const limitLine = z.object({ at: z.string(), resetsAt: z.string().nullable(), text: z.string() }).strict();
+const limitLine = z
+  .object({ at: z.string(), resetsAt: z.string().nullable(), text: z.string(), limit: z.enum(['session', 'weekly', 'model']).nullable().optional(), model: z.string().nullable().optional() })
+  .strict();
 const headerSchema = z
   .object({
     version: z.number(),

@@ -15,11 +15,13 @@ interface Job {
   anonymousPrefix: string;
   /** bytes read before a batch is handed over */
   batchBytes: number;
+  /** IANA zone for limit walls' clock times that name none */
+  timeZone: string;
 }
 
 async function run(job: Job): Promise<void> {
   const pricer = new Pricer(job.prices);
-  const store = new EntryStore(pricer, job.anonymousPrefix);
+  const store = new EntryStore(pricer, job.anonymousPrefix, job.timeZone);
   const reader = new ChunkReader(store, Infinity);
   let offsets: Array<[number, number]> = [];
   let corrupt = 0;

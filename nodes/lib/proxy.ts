@@ -6,8 +6,8 @@ export interface ProxyLogin {
   password: string;
 }
 
-/** `scheme://user:password@` at the start of a URL, found without parsing the rest. */
-const USERINFO = /^([a-z][a-z0-9+.-]{0,31}:\/\/)([^@/?#]{0,1024})@/i;
+/** `scheme://user:password@` at the start of a URL, up to the last `@` of the authority (as URL parsers read it). */
+const USERINFO = /^([a-z][a-z0-9+.-]{0,31}:\/\/)([^/?#]{0,1024})@/i;
 
 const decode = (text: string): string => {
   try {

@@ -21,6 +21,8 @@ describe('proxy login', function () {
       assert.deepEqual(splitProxyUrl('http://alice@proxy:8080/'), { url: 'http://proxy:8080/', login: { user: 'alice', password: '' } });
       assert.deepEqual(splitProxyUrl('http://proxy:8080'), { url: 'http://proxy:8080', login: null });
       assert.deepEqual(splitProxyUrl(''), { url: '', login: null });
+      // a raw @ in the password: the last @ of the authority ends the user info
+      assert.deepEqual(splitProxyUrl('http://u:p@ss@proxy:3128'), { url: 'http://proxy:3128', login: { user: 'u', password: 'p@ss' } });
       // an @ after the authority is not user info
       assert.deepEqual(splitProxyUrl('http://proxy:8080/a@b'), { url: 'http://proxy:8080/a@b', login: null });
     });

@@ -167,5 +167,25 @@ describe('Claude Code log reads', function () {
     assert.equal(big.store.size, plain.store.size, 'every usage line around the long one counted');
     assert.equal(big.stats.corruptLines, plain.stats.corruptLines + 1, 'the long line counted as skipped');
     assert.ok(big.reader.chunks.buf.length <= 1 << 20, 'the read buffer shrank back');
+    const memory = big.reader.chunks.parser.memory;
+    assert.ok(!memory || memory.buffer.byteLength < 32 << 20, 'the parser gave its memory back');
+  });
+
+  it('leaves a long line still being written for the next read, from its start', async () => {
+    const { ChunkReader } = lib('code-usage/reader');
+    const lines = fs.readFileSync(FIXTURE, 'utf8').split('\n').filter(Boolean);
+    const file = path.join(tmp, 'growing.jsonl');
+    const head = `${lines[1]}\n`;
+    fs.writeFileSync(file, head);
+    const fd = fs.openSync(file, 'a');
+    const block = Buffer.alloc(1 << 20, 0x61);
+    fs.writeSync(fd, '{"type":"user","text":"');
+    for (let i = 0; i < MAX_LINE_BYTES / block.length + 1; i++) fs.writeSync(fd, block);
+    fs.closeSync(fd);
+    const store = new EntryStore(new Pricer());
+    const reader = new ChunkReader(store);
+    const offset = await reader.readFile(file, 0, fs.statSync(file).size);
+    assert.equal(offset, Buffer.byteLength(head), 'the next read starts at the long line');
+    assert.equal(store.size, 1);
   });
 });

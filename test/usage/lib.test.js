@@ -101,6 +101,7 @@ describe('claude/demo', () => {
       const resetS = (Date.parse(at(0).resets_at) - start) / 1000;
       assert.ok(resetS > 120 && resetS <= 360, `${name} resets after ${resetS} s`);
       assert.ok(at(resetS - 1).utilization >= 99, `${name} is full as it resets`);
+      assert.equal(at(resetS - 20).utilization, 100, `${name} stays at 100 % for its last seconds`);
       assert.ok(at(resetS + 1).utilization < 10, `${name} starts a new window`);
     }
   });

@@ -68,7 +68,8 @@ export function demoUsage(name: string, now: number = Date.now(), startedAt: num
   const month = position(now, MONTH_MS, 0);
 
   // Each window gets its own peak: most stay below the limit, some run into it.
-  const sessionPeak = firstSession ? 100 : 60 + 45 * unit(`${seed}/session/${session.index}`);
+  // the first session aims past 100 %, so it stays full (capped) for its last half minute
+  const sessionPeak = firstSession ? 110 : 60 + 45 * unit(`${seed}/session/${session.index}`);
   const weekPeak = 45 + 50 * unit(`${seed}/week/${week.index}`);
   const sessionPct = Math.min(100, round1(sessionPeak * climb(session.progress)));
   const weekPct = Math.min(100, round1(weekPeak * climb(week.progress)));

@@ -23,6 +23,8 @@ const NEWLINE = 0x0a;
 const CHUNK = 1 << 20;
 /** A longer line is skipped and counted as unreadable, so one line cannot take memory without bound. */
 export const MAX_LINE_BYTES = 64 << 20;
+/** A buffer grown past this for one line is given back after the file, parser memory included. */
+const GIVE_BACK_BYTES = 16 << 20;
 /** Opened without blocking: a FIFO put in place of a log cannot stall the reader. */
 const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
 /** Bytes processed between yields to the event loop. */
@@ -87,13 +89,19 @@ export class ChunkReader {
   corruptLines = 0;
   bytesRead = 0;
 
+  private parser: LineParser;
+  /** whether this reader made its parser (and may make a new one to give memory back) */
+  private readonly ownParser: boolean;
+
   constructor(
     readonly store: EntryStore,
     /** bytes between yields to the event loop (Infinity in a worker) */
     private readonly yieldEvery = YIELD_EVERY,
-    private readonly parser: LineParser = createLineParser(),
+    parser?: LineParser,
   ) {
-    this.buf = parser.grow(Buffer.alloc(0), 0, CHUNK);
+    this.ownParser = !parser;
+    this.parser = parser ?? createLineParser();
+    this.buf = this.parser.grow(Buffer.alloc(0), 0, CHUNK);
   }
 
   /** Reads `file` from `from` up to `size`; returns the offset just past the last complete line. */
@@ -104,10 +112,12 @@ export class ChunkReader {
       let pos = from;
       let carry = 0; // bytes of an incomplete line at the start of buf
       let skipping = false; // inside a line longer than MAX_LINE_BYTES
+      let skippedFrom = 0; // where that line began
       while (pos < size) {
         if (carry === this.buf.length) {
           if (this.buf.length >= MAX_LINE_BYTES) {
             skipping = true;
+            skippedFrom = pos - carry;
             carry = 0;
             this.corruptLines++;
           } else {
@@ -118,6 +128,12 @@ export class ChunkReader {
         if (n <= 0) break;
         pos += n;
         this.bytesRead += n;
+        this.sinceYield += n;
+        if (this.sinceYield >= this.yieldEvery) {
+          // also inside a long line: no stretch of reading holds the event loop
+          this.sinceYield = 0;
+          await yieldToEventLoop();
+        }
         let len = carry + n;
         if (skipping) {
           const end = this.buf.subarray(0, len).indexOf(NEWLINE);
@@ -138,12 +154,9 @@ export class ChunkReader {
         readWallLines(this.buf, lastNewline + 1, this.addWall);
         carry = len - lastNewline - 1;
         this.buf.copy(this.buf, 0, lastNewline + 1, len);
-        this.sinceYield += n;
-        if (this.sinceYield >= this.yieldEvery) {
-          this.sinceYield = 0;
-          await yieldToEventLoop();
-        }
       }
+      // a long line still being written is skipped again, whole, once it has grown
+      if (skipping) return skippedFrom;
       // A last line without its newline is taken only when it is complete JSON.
       if (carry > 0 && !skipping && this.isCompleteJson(carry)) {
         this.parser.readLines(this.buf, carry, this.addLine);
@@ -153,7 +166,9 @@ export class ChunkReader {
       return pos - carry;
     } finally {
       fs.closeSync(fd);
-      // a long line's buffer goes back to its usual size
+      // a long line's buffer goes back to its usual size; WebAssembly memory cannot shrink,
+      // so after a very long line the parser itself is made anew
+      if (this.buf.length > GIVE_BACK_BYTES && this.ownParser) this.parser = createLineParser();
       if (this.buf.length > CHUNK) this.buf = this.parser.grow(this.buf, 0, CHUNK);
     }
   }

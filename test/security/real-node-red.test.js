@@ -50,9 +50,10 @@ for (const withAuth of [false, true]) {
         { id: 'acc', type: 'claude-account', name: 'work', auth: 'cookie', baseUrl: fake.url, oauthBaseUrl: fake.url, proxy: '', transport: 'undici', credentials: { sessionKey: KEY, proxyUser: 'someone', proxyPassword: PROXY_PASSWORD } },
         { id: 'ch', z: 'tab', type: 'claude-ntfy', name: 'phone', server: ntfy.url, topic: 'alerts', tags: '', credentials: { token: ntfy.token }, wires: [[]] },
       ];
+      const mark = red.log.length; // Node-RED's start-up logs "Started flows" too: wait for the deploy's
       const res = await red.request('POST', '/flows', flow, { 'Node-RED-Deployment-Type': 'full', ...auth });
       assert.ok(res.status === 204 || res.status === 200, res.text);
-      await red.waitForLog(/Started flows/);
+      await red.waitForLog(/Started flows/, 20_000, mark);
     });
 
     after(async () => {

@@ -3,6 +3,7 @@
 import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { alertMessage } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
+import { handleInOrder } from './lib/lifecycle';
 import { buildReport, describeInsight, parseSettings, startState, step, type InsightProperties, type InsightState } from './lib/insight';
 
 interface ClaudeInsightDef extends NodeDef, InsightProperties {}
@@ -23,7 +24,7 @@ export = function (RED: NodeAPI) {
 
     let state: InsightState = startState(undefined, settings).state;
     // Messages are handled one at a time, in arrival order, after the kept state has loaded.
-    let queue: Promise<void> = contextGet(context, STATE_KEY).then(
+    const loaded: Promise<void> = contextGet(context, STATE_KEY).then(
       (stored) => {
         const start = startState(stored, settings);
         state = start.state;
@@ -59,16 +60,7 @@ export = function (RED: NodeAPI) {
       await saved;
     }
 
-    node.on('input', (msg, send, done) => {
-      queue = queue.then(() => handle(msg, send)).then(
-        () => done(),
-        (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
-      );
-    });
-
-    node.on('close', (done: () => void) => {
-      void queue.finally(done);
-    });
+    handleInOrder(node, loaded, handle);
   }
 
   RED.nodes.registerType('claude-insight', ClaudeInsightNode);

@@ -3,6 +3,7 @@
 import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { alertMessage } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
+import { handleInOrder } from './lib/lifecycle';
 import { clearAccount, describeAccount, emptyState, judge, parseSettings, restoreState, type EngineState, type ThresholdProperties } from './lib/threshold';
 
 interface ClaudeThresholdDef extends NodeDef, ThresholdProperties {}
@@ -20,7 +21,7 @@ export = function (RED: NodeAPI) {
 
     let state: EngineState = emptyState();
     // Messages are handled one at a time, after the stored state has loaded.
-    let queue: Promise<void> = contextGet(context, STATE_KEY).then(
+    const loaded: Promise<void> = contextGet(context, STATE_KEY).then(
       (stored) => {
         if (stored === undefined) return;
         const restored = restoreState(stored);
@@ -63,16 +64,7 @@ export = function (RED: NodeAPI) {
       await saved;
     }
 
-    node.on('input', (msg, send, done) => {
-      queue = queue.then(() => handle(msg, send)).then(
-        () => done(),
-        (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
-      );
-    });
-
-    node.on('close', (done: () => void) => {
-      void queue.finally(done);
-    });
+    handleInOrder(node, loaded, handle);
   }
 
   RED.nodes.registerType('claude-threshold', ClaudeThresholdNode);

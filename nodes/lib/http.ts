@@ -4,6 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { Agent, Dispatcher, EnvHttpProxyAgent, ProxyAgent, request } from 'undici';
+import { REQUEST_TIMEOUT_MS } from './constants';
 
 export type Transport = 'undici' | 'curl';
 
@@ -38,7 +39,6 @@ export class NetworkError extends Error {
   }
 }
 
-const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
 
 /** `base` trimmed, without trailing slashes, so paths can be appended (linear in its length). */
@@ -120,7 +120,7 @@ function describeNetworkError(err: unknown): NetworkError {
 }
 
 async function undiciRequest(req: HttpRequest): Promise<HttpResponse> {
-  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = req.timeoutMs ?? REQUEST_TIMEOUT_MS;
   const maxBody = req.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const signal = AbortSignal.timeout(timeoutMs);
   let res: Dispatcher.ResponseData;
@@ -171,7 +171,7 @@ export function curlConfig(req: HttpRequest): string {
     'silent',
     'show-error',
     'dump-header = "-"',
-    `max-time = ${Math.max(1, Math.ceil((req.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000))}`,
+    `max-time = ${Math.max(1, Math.ceil((req.timeoutMs ?? REQUEST_TIMEOUT_MS) / 1000))}`,
     `max-filesize = ${req.maxBodyBytes ?? DEFAULT_MAX_BODY}`,
     'compressed',
     // http and https only, for the request and for any redirect it follows
@@ -224,7 +224,7 @@ export function parseCurlOutput(raw: Buffer): HttpResponse {
 }
 
 function curlRequest(req: HttpRequest): Promise<HttpResponse> {
-  const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = req.timeoutMs ?? REQUEST_TIMEOUT_MS;
   const maxBody = req.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const maxOutput = maxBody + 64 * 1024; // the body plus room for the header blocks
   return new Promise((resolve, reject) => {

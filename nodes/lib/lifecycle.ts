@@ -1,6 +1,6 @@
 // When a node may start sending on its own.
 
-import type { NodeAPI } from 'node-red';
+import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
 
 /**
  * Runs `fn` once, when the flows being (re)started are all running. A message a node sends
@@ -17,4 +17,24 @@ export function whenFlowsStarted(RED: NodeAPI, fn: () => void): () => void {
   };
   RED.events.on('flows:started', run);
   return cancel;
+}
+
+type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
+
+/**
+ * Handles a node's input messages one at a time, in arrival order, once `ready` has
+ * settled (a node's kept state loading, say). Each message is `done` when its handling
+ * ends, with the error it failed with; the node's close waits for the handling under way.
+ */
+export function handleInOrder<M extends NodeMessageInFlow>(node: Node, ready: Promise<unknown>, handle: (msg: M, send: Send) => Promise<void>): void {
+  let queue: Promise<unknown> = ready.catch(() => undefined);
+  node.on('input', (msg, send, done) => {
+    queue = queue.then(() => handle(msg as M, send)).then(
+      () => done(),
+      (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+    );
+  });
+  node.on('close', (done: () => void) => {
+    void queue.finally(done);
+  });
 }

@@ -79,6 +79,7 @@ async function startNodeRed(opts = {}) {
     url,
     userDir,
     port,
+    pid: child.pid,
     get log() {
       return log;
     },

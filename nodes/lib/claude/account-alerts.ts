@@ -3,6 +3,7 @@
 
 import { z } from 'zod';
 import { makeAlert, type Alert } from '../alert';
+import { DAY_MS } from '../constants';
 import { formatDuration } from '../format';
 import type { CookieExpiry } from './cookie';
 import type { UsageError } from './errors';
@@ -29,8 +30,6 @@ export function restoreAlertState(value: unknown): AccountAlertState | null {
   const r = alertStateSchema.safeParse(value);
   return r.success ? r.data : null;
 }
-
-const DAY_MS = 86_400_000;
 
 function healthOf(err: UsageError): AccountHealth | null {
   if (err.code === 'SESSION_EXPIRED' || err.code === 'TOKEN_EXPIRED') return 'session-expired';

@@ -1,9 +1,9 @@
 // The claude.ai `sessionKey` cookie: what users paste, when it expires, how it rotates.
 
+import { DAY_MS } from '../constants';
 import { headerValues, type HttpResponse } from '../http';
 
 export const COOKIE_LIFETIME_DAYS = 28;
-const DAY_MS = 86_400_000;
 
 /**
  * The session key from what a user pasted: the bare value, or a `sessionKey=…` pair

@@ -3,13 +3,14 @@
 // and start. From its start, a demo session is busy: past 75 % within two minutes, at 100 % as
 // it resets four minutes or so later, so a first-time user sees alerts fire and a reset soon.
 
+import { DAY_MS, SESSION_WINDOW_MS, WEEK_WINDOW_MS } from '../constants';
 import { round1 } from '../format';
 import type { UsageResponse } from '../schemas';
 
 export const DEMO_SPEEDUP = 30;
-const SESSION_MS = (5 * 3_600_000) / DEMO_SPEEDUP;
-const WEEK_MS = (7 * 86_400_000) / DEMO_SPEEDUP;
-const MONTH_MS = (30 * 86_400_000) / DEMO_SPEEDUP;
+const SESSION_MS = SESSION_WINDOW_MS / DEMO_SPEEDUP;
+const WEEK_MS = WEEK_WINDOW_MS / DEMO_SPEEDUP;
+const MONTH_MS = (30 * DAY_MS) / DEMO_SPEEDUP;
 
 /** FNV-1a: a stable small hash of a string. */
 export function hash(text: string): number {

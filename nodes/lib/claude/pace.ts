@@ -1,13 +1,13 @@
 // How fast a window is filling, from the samples taken since it last reset.
 
+import { HOUR_MS, MINUTE_MS } from '../constants';
 import { round1 } from '../format';
 import type { Pace, UsageSample } from '../types';
 
-const HOUR_MS = 3_600_000;
 /** Samples closer together than this say nothing about a rate. */
-const MIN_SPAN_MS = 60_000;
+const MIN_SPAN_MS = MINUTE_MS;
 /** resetsAt values within this of each other describe the same window. */
-const SAME_WINDOW_MS = 60_000;
+const SAME_WINDOW_MS = MINUTE_MS;
 
 function sameWindow(a: string | null | undefined, b: string | null | undefined): boolean {
   if (!a || !b) return !a && !b;

@@ -1,11 +1,11 @@
 // The claude-account node's properties (as the editor saves them: strings) → AccountSettings.
 
+import { REQUEST_TIMEOUT_MS } from '../constants';
 import type { Transport } from '../http';
 import type { AccountSettings, AuthMode } from './client';
 import { splitProxyUrl, type ProxyLogin } from '../proxy';
 
 export const AUTH_MODES: readonly AuthMode[] = ['cookie', 'claude-code', 'demo'];
-export const DEFAULT_TIMEOUT_MS = 15_000;
 
 export interface AccountProps {
   name?: unknown;
@@ -30,7 +30,7 @@ export function isAuthMode(v: unknown): v is AuthMode {
  * `login` is the proxy login from the node's credentials; a user and password still written in
  * the proxy URL (flows saved before they were credentials) are used when it is null.
  */
-export function accountSettings(props: AccountProps, timeoutMs: number = DEFAULT_TIMEOUT_MS, login: ProxyLogin | null = null): AccountSettings {
+export function accountSettings(props: AccountProps, timeoutMs: number = REQUEST_TIMEOUT_MS, login: ProxyLogin | null = null): AccountSettings {
   const proxy = splitProxyUrl(text(props.proxy));
   return {
     name: text(props.name) || 'claude',

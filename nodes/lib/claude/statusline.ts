@@ -3,6 +3,7 @@
 // from them. Pure: the node passes the clock in.
 
 import { z } from 'zod';
+import { SESSION_WINDOW_MS, WEEK_WINDOW_MS } from '../constants';
 import { minutesUntil } from '../format';
 import { STATUSLINE_WINDOWS, type StatuslineReport, type StatuslineWindow, type StatuslineWindowId } from '../schemas/statusline';
 import type { Pace, UsageLimit, UsagePayload, UsageSample, UsageWindow } from '../types';
@@ -49,8 +50,8 @@ export interface StatuslinePayload extends Omit<UsagePayload, 'limits'> {
 }
 
 const WINDOW_INFO: Record<StatuslineWindowId, { label: string; lengthMs: number }> = {
-  session: { label: '5-hour', lengthMs: 5 * 3_600_000 },
-  weekly: { label: 'Weekly', lengthMs: 7 * 86_400_000 },
+  session: { label: '5-hour', lengthMs: SESSION_WINDOW_MS },
+  weekly: { label: 'Weekly', lengthMs: WEEK_WINDOW_MS },
 };
 
 function isExpired(id: StatuslineWindowId, w: KeptWindow, nowMs: number): boolean {

@@ -1,10 +1,10 @@
 // 5-hour session blocks, as `ccusage blocks` (ccusage 20) computes them: a block
 // starts at the UTC hour floor of its first entry and lasts 5 hours; an entry more
 // than 5 hours after the block's start or after the previous entry starts a new one.
+import { HOUR_MS, SESSION_WINDOW_MS } from '../constants';
 import { entryTokens, type UsageEntry } from './entries';
 
-export const BLOCK_MS = 5 * 3600_000;
-const HOUR_MS = 3600_000;
+export const BLOCK_MS = SESSION_WINDOW_MS;
 
 export interface TokenCounts {
   inputTokens: number;

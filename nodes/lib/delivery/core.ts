@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '../alert';
+import { DELIVERY_TIMEOUT_MS } from '../constants';
 import { httpRequest, NetworkError, type HttpRequest, type HttpResponse, type Transport } from '../http';
 import { redact } from '../redact';
 import { backoffDelay } from '../retry';
@@ -42,7 +43,6 @@ export const DEFAULT_POLICY: Readonly<RetryPolicy> = {
   maxDelayMs: 30_000,
   maxHintMs: 300_000,
 };
-export const DEFAULT_TIMEOUT_MS = 10_000;
 
 export type DeliveryErrorCode = 'CONFIG' | 'NETWORK' | 'RATE_LIMITED' | 'REJECTED' | 'HTTP_ERROR' | 'QUEUE_FULL' | 'CANCELLED';
 
@@ -211,7 +211,7 @@ export async function deliver<C>(adapter: ChannelAdapter<C>, config: C, alert: A
       let res: HttpResponse | undefined;
       try {
         const req = build();
-        res = await http({ ...req, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, transport: options.transport, proxy: options.proxy });
+        res = await http({ ...req, timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS, transport: options.transport, proxy: options.proxy });
         outcome = { kind: 'answer', status: res.status, answer: read(res) };
       } catch (err) {
         if (!(err instanceof NetworkError)) {

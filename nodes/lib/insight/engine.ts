@@ -11,6 +11,7 @@
 //   and so is the pct of a window's first sample.
 // - A window reset (as claude-threshold sees one) closes the window; tokens gained between
 //   its last sample and the sample that shows the reset belong to neither window.
+import { SESSION_WINDOW_MS, WEEK_WINDOW_MS } from '../constants';
 import { isWindowReset } from '../threshold/engine';
 import {
   keepLast,
@@ -27,7 +28,7 @@ import {
 } from './state';
 import type { InsightSettings } from './settings';
 
-export const WINDOW_MS: Record<WindowId, number> = { session: 5 * 3_600_000, weekly: 7 * 86_400_000 };
+export const WINDOW_MS: Record<WindowId, number> = { session: SESSION_WINDOW_MS, weekly: WEEK_WINDOW_MS };
 
 export interface OfficialSample {
   id: WindowId;

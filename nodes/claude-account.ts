@@ -8,6 +8,7 @@ import { buildPayload } from './lib/claude/payload';
 import { accountSettings, isAuthMode, warnDaysOf, type AccountProps } from './lib/claude/settings';
 import { proxyLogin, splitProxyUrl } from './lib/proxy';
 import { redact } from './lib/redact';
+import { currentConfig } from './lib/lifecycle';
 
 interface AccountDef extends NodeDef, Omit<AccountProps, 'name'> {}
 
@@ -35,6 +36,7 @@ const CLAUDE_CODE_DESTINATION = ['credentialsFile', 'oauthBaseUrl', 'proxy', 'tr
 export = function (RED: NodeAPI) {
   function ClaudeAccountNode(this: Node, config: AccountDef) {
     RED.nodes.createNode(this, config);
+    config = currentConfig(this, 'claude-account', config);
     const node = this;
     const credentials = (node.credentials ?? {}) as AccountCredentials;
     const settings = accountSettings(config, requestTimeout(RED), proxyLogin(credentials.proxyUser, credentials.proxyPassword));

@@ -8,6 +8,7 @@ import { Pricer } from './lib/code-usage/pricing';
 import { BadPathError, openReceiver, PathTakenError, type HttpNodeHost, type Receiver } from './lib/receiver';
 import { otlpStatus, telemetryRoutes } from './lib/telemetry/endpoint';
 import { TelemetryFold, type TelemetryPayload } from './lib/telemetry/fold';
+import { currentConfig } from './lib/lifecycle';
 
 interface TelemetryDef extends NodeDef {
   path: string;
@@ -31,6 +32,7 @@ const SAVE_MS = 10_000;
 export = function (RED: NodeAPI) {
   function ClaudeCodeTelemetryNode(this: TelemetryNode, def: TelemetryDef) {
     RED.nodes.createNode(this, def);
+    def = currentConfig(this, 'claude-code-telemetry', def);
     const node = this;
     const config = readConfig(def as unknown as Record<string, unknown>);
     const label = def.name || 'Claude Code';

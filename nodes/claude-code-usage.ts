@@ -11,7 +11,8 @@ import { lineScannerProblem } from './lib/code-usage/line-scanner';
 import { LogReader, projectRoots } from './lib/code-usage/reader';
 import { buildReport, type CodeUsagePayload } from './lib/code-usage/report';
 import { ScanStateFile, stateFileName, stateIdentity, TooLargeError } from './lib/code-usage/scan-state';
-import { whenFlowsStarted } from './lib/lifecycle';
+import { currentConfig, whenFlowsStarted } from './lib/lifecycle';
+import { CoalescingRunner } from './lib/runner';
 
 interface CodeUsageDef extends NodeDef {
   mode: string;
@@ -27,6 +28,12 @@ interface CodeUsageDef extends NodeDef {
 }
 
 type Msg = NodeMessageInFlow & { recalculate?: unknown };
+/** An input message waiting for the scan that answers it. */
+interface Waiter {
+  msg: Msg;
+  send: (m: unknown) => void;
+  done: (err?: Error) => void;
+}
 
 /** While logs keep changing, the scan state is written at most this often (and on close). */
 const SAVE_EVERY_MS = 15 * 60_000;
@@ -34,6 +41,7 @@ const SAVE_EVERY_MS = 15 * 60_000;
 export = function (RED: NodeAPI) {
   function ClaudeCodeUsageNode(this: Node, def: CodeUsageDef) {
     RED.nodes.createNode(this, def);
+    def = currentConfig(this, 'claude-code-usage', def);
     const node = this;
     let config: CodeUsageConfig;
     try {
@@ -54,8 +62,11 @@ export = function (RED: NodeAPI) {
     const warnedModels = new Set<string>();
     let lastActiveId: string | null | undefined;
     let closed = false;
-    let running: Promise<void> | null = null;
-    let pending: Array<{ msg: Msg; send: (m: unknown) => void; done: (err?: Error) => void }> = [];
+    // Scans run one at a time; the requests made during a scan are served by the next one.
+    const scans = new CoalescingRunner<Waiter>(
+      (waiting) => scanOnce(waiting),
+      (err: unknown) => node.error(`scan failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
     let timer: NodeJS.Timeout | null = null;
 
     // The first scan starts now; what it finds is sent once the flows run.
@@ -138,9 +149,11 @@ export = function (RED: NodeAPI) {
     }
 
     /** One scan; answers the waiting input messages, or sends output 1 when something changed. */
-    async function scanOnce(): Promise<void> {
-      const waiting = pending;
-      pending = [];
+    async function scanOnce(waiting: Waiter[]): Promise<void> {
+      if (closed) {
+        for (const w of waiting) w.done();
+        return;
+      }
       const recalculate = waiting.some((w) => w.msg.recalculate === true);
       try {
         const stats = demo ? { changed: demo.advance(Date.now()), corruptLines: 0 } : await readLogs(recalculate);
@@ -176,27 +189,13 @@ export = function (RED: NodeAPI) {
       }
     }
 
-    /** Runs scans one at a time; a request during a scan is served by the next one. */
-    function requestScan(): void {
-      if (closed) return;
-      if (running) return;
-      running = (async () => {
-        do {
-          await scanOnce();
-        } while (pending.length && !closed);
-      })().finally(() => {
-        running = null;
-      });
-    }
-
     function tick(): void {
-      requestScan();
+      scans.request();
       timer = setTimeout(tick, config.intervalMs);
     }
 
     node.on('input', (msg: Msg, send, done) => {
-      pending.push({ msg, send: send as (m: unknown) => void, done });
-      requestScan();
+      scans.request({ msg, send: send as (m: unknown) => void, done });
     });
 
     node.on('close', (removed: boolean, done: () => void) => {
@@ -206,9 +205,8 @@ export = function (RED: NodeAPI) {
       if (timer) clearTimeout(timer);
       timer = null;
       reader.abort();
-      for (const w of pending) w.done();
-      pending = [];
-      const finish = (running ?? Promise.resolve()).then(async () => {
+      for (const w of scans.takeWaiting()) w.done();
+      const finish = scans.settled().then(async () => {
         if (!removed) {
           await saveState(true);
           await stateFile?.settled(); // a save started after a scan, too

@@ -7,6 +7,7 @@ import type { NodeAPI, Node, NodeDef, NodeMessageInFlow } from 'node-red';
 import { HassBridge, type BridgeMemory } from './lib/hass/bridge';
 import { classifyMessage } from './lib/hass/inputs';
 import type { HassOptions } from './lib/hass/discovery';
+import { currentConfig } from './lib/lifecycle';
 
 interface ClaudeHassDef extends NodeDef {
   prefix: string;
@@ -35,6 +36,7 @@ export = function (RED: NodeAPI) {
 
   function ClaudeHassNode(this: Node, config: ClaudeHassDef) {
     RED.nodes.createNode(this, config);
+    config = currentConfig(this, 'claude-hass', config);
     const node = this;
     const options: HassOptions = {
       prefix: cleanTopic(config.prefix, 'homeassistant'),

@@ -3,7 +3,7 @@
 import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { alertMessage } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
-import { handleInOrder } from './lib/lifecycle';
+import { currentConfig, handleInOrder } from './lib/lifecycle';
 import { buildReport, describeInsight, parseSettings, startState, step, type InsightProperties, type InsightState } from './lib/insight';
 
 interface ClaudeInsightDef extends NodeDef, InsightProperties {}
@@ -16,6 +16,7 @@ const OTHER_ACCOUNTS_WARNED = 10;
 export = function (RED: NodeAPI) {
   function ClaudeInsightNode(this: Node, config: ClaudeInsightDef) {
     RED.nodes.createNode(this, config);
+    config = currentConfig(this, 'claude-insight', config);
     const node = this;
     const { settings, problems } = parseSettings(config);
     for (const problem of problems) node.warn(problem);

@@ -22,7 +22,7 @@ import {
   type StatuslinePayload,
 } from './lib/claude/statusline';
 import { formatPct } from './lib/format';
-import { whenFlowsStarted } from './lib/lifecycle';
+import { currentConfig, whenFlowsStarted } from './lib/lifecycle';
 import { isJsonType, openReceiver, PathTakenError, type Receiver, type ReceiverAnswer, type ReceivedRequest } from './lib/receiver';
 import { parseStatuslineBody, senderHost, STATUSLINE_MAX_BYTES } from './lib/schemas/statusline';
 import type { UsageSample } from './lib/types';
@@ -76,6 +76,7 @@ export = function (RED: NodeAPI) {
 
   function ClaudeStatuslineNode(this: Node, config: StatuslineDef) {
     RED.nodes.createNode(this, config);
+    config = currentConfig(this, 'claude-statusline', config);
     const node = this;
     const account = String(config.account ?? '').trim() || DEFAULT_ACCOUNT;
     const throttle = throttleMs(config.throttle);
@@ -242,10 +243,12 @@ export = function (RED: NodeAPI) {
     }
 
     const cancelStart = whenFlowsStarted(RED, () => {
-      restored.then(() => {
-        showStatus();
-        consider();
-      });
+      restored
+        .then(() => {
+          showStatus();
+          consider();
+        })
+        .catch((err: unknown) => node.error(String(err)));
     });
 
     node.on('input', (msg, send, done) => {

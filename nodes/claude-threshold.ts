@@ -3,7 +3,7 @@
 import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { alertMessage } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
-import { handleInOrder } from './lib/lifecycle';
+import { currentConfig, handleInOrder } from './lib/lifecycle';
 import { clearAccount, describeAccount, emptyState, judge, parseSettings, restoreState, type EngineState, type ThresholdProperties } from './lib/threshold';
 
 interface ClaudeThresholdDef extends NodeDef, ThresholdProperties {}
@@ -14,6 +14,7 @@ const STATE_KEY = 'claudeThreshold';
 export = function (RED: NodeAPI) {
   function ClaudeThresholdNode(this: Node, config: ClaudeThresholdDef) {
     RED.nodes.createNode(this, config);
+    config = currentConfig(this, 'claude-threshold', config);
     const node = this;
     const { settings, problems } = parseSettings(config);
     for (const problem of problems) node.warn(problem);

@@ -8,7 +8,8 @@ import { historySize } from './lib/claude/history';
 import { buildPayload, historyOf, keepSample, sampleOf } from './lib/claude/payload';
 import { FailureSpell, failureStatus, intervalMs, needsNewKey, nextPollDelay } from './lib/claude/schedule';
 import { formatPct } from './lib/format';
-import { whenFlowsStarted } from './lib/lifecycle';
+import { currentConfig, whenFlowsStarted } from './lib/lifecycle';
+import { CoalescingRunner } from './lib/runner';
 import { parseUsagePayload, usageSamplesSchema, type ReadUsagePayload } from './lib/schemas';
 import type { UsagePayload, UsageSample } from './lib/types';
 
@@ -43,6 +44,7 @@ function successStatus(p: UsagePayload): string {
 export = function (RED: NodeAPI) {
   function ClaudeUsageNode(this: Node, config: UsageDef) {
     RED.nodes.createNode(this, config);
+    config = currentConfig(this, 'claude-usage', config);
     const node = this;
     const accountNode = RED.nodes.getNode(config.account) as (Node & AccountHandle) | null;
     if (!accountNode?.account) {
@@ -63,9 +65,13 @@ export = function (RED: NodeAPI) {
     let timer: NodeJS.Timeout | null = null;
     const spell = new FailureSpell();
     let closed = false;
-    let running: Promise<void> = Promise.resolve();
-    /** Inputs waiting for the poll that is queued but not started. */
-    let nextBatch: Waiter[] | null = null;
+    // A burst of input messages makes one request, not one each; a request while a poll
+    // runs is served by the next one.
+    const polls = new CoalescingRunner<Waiter>(
+      (batch) => poll(batch),
+      // poll() handles its own failures; this is the last guard so the node (and Node-RED) lives on
+      (err: unknown) => node.error(`poll failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`),
+    );
 
     function kept(key: string): Promise<unknown> {
       return contextGet(context, key).catch((err: Error) => {
@@ -119,30 +125,8 @@ export = function (RED: NodeAPI) {
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => {
         timer = null;
-        requestPoll();
+        polls.request();
       }, nextPollDelay(interval, failures, err));
-    }
-
-    /**
-     * Asks for a poll. Joins the next poll if it has not started yet (so a burst of input
-     * messages makes one request, not one each), else queues one behind the running poll.
-     */
-    function requestPoll(waiter?: Waiter): void {
-      if (nextBatch) {
-        if (waiter) nextBatch.push(waiter);
-        return;
-      }
-      const batch: Waiter[] = waiter ? [waiter] : [];
-      nextBatch = batch;
-      running = running
-        .then(() => {
-          if (nextBatch === batch) nextBatch = null;
-          return poll(batch);
-        })
-        .catch((err: unknown) => {
-          // poll() handles its own failures; this is the last guard so the chain (and Node-RED) lives on.
-          node.error(`poll failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`);
-        });
     }
 
     /** After close: the waiting inputs are done, unanswered. */
@@ -214,10 +198,10 @@ export = function (RED: NodeAPI) {
           .catch((err: unknown) => done(err instanceof Error ? err : new Error(String(err))));
         return;
       }
-      requestPoll({ msg, send, done });
+      polls.request({ msg, send, done });
     });
 
-    const cancelFirstPoll = whenFlowsStarted(RED, () => requestPoll());
+    const cancelFirstPoll = whenFlowsStarted(RED, () => polls.request());
 
     node.on('close', (done: () => void) => {
       closed = true;

@@ -1,5 +1,5 @@
 'use strict';
-// `npm test`: builds, then runs the whole mocha suite on each supported runtime:
+// `npm test`: builds, lints (eslint.config.js), then runs the whole mocha suite on each supported runtime:
 //   4.1         Node-RED 4.1 (the dev dependency) on the Node running npm (20.x here);
 //   5.0-node24  Node-RED 5.0.x on Node 24, the pair the Home Assistant app ships;
 //   5.0-node22  Node-RED 5.0.x on Node 22.
@@ -84,6 +84,11 @@ async function suite(runtime, quiet) {
 async function main() {
   const runtimes = selected();
   if ((await exec(process.execPath, [path.join(root, 'scripts', 'build.js')])) !== 0) process.exit(1);
+  console.log('== eslint');
+  if ((await exec(process.execPath, [path.join(root, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'])) !== 0) {
+    console.log('eslint found problems (npm run lint; see eslint.config.js)');
+    process.exit(1);
+  }
   ccusageBin(); // installed before the suites, which all compare with it
   // The first runtime prints as it goes; with TEST_PARALLEL=n (default 2) the others run n at
   // a time (each suite waits on Node-RED and sockets more than it computes), each printed

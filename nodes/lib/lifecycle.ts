@@ -1,6 +1,7 @@
 // When a node may start sending on its own.
 
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { migrateConfig } from './config-version';
 
 /**
  * Runs `fn` once, when the flows being (re)started are all running. A message a node sends
@@ -37,4 +38,11 @@ export function handleInOrder<M extends NodeMessageInFlow>(node: Node, ready: Pr
   node.on('close', (done: () => void) => {
     void queue.finally(done);
   });
+}
+
+/** The node's config brought to this release's shape (see config-version); a newer one is used as it is, with a warning. */
+export function currentConfig<T extends object>(node: Node, type: string, config: T): T & { version: number } {
+  const migrated = migrateConfig(type, config);
+  if (migrated.newer) node.warn(`saved by a newer release of this package (config version ${migrated.from}); settings this release does not know are ignored`);
+  return migrated.config;
 }

@@ -330,4 +330,32 @@ describe('code-usage blocks and report', () => {
     assert.equal(report.today.date, '2026-11-20');
     close(report.today.costUSD, report.period.costUSD, 'all today');
   });
+  it('reports an unchanged store again as a fresh report, at the new time, and sees new entries', async () => {
+    const dir = tmpTree();
+    const store = new EntryStore(new Pricer());
+    const reader = new LogReader([path.join(dir, 'projects')], store);
+    await reader.scan();
+    const opts = { host: 'box', billingDay: 20, timeZone: 'UTC', monthlySessions: 1 };
+    const during = Date.parse('2026-11-20T16:30:00Z');
+    const first = buildReport(store, opts, during);
+    // a downstream node may change what it was given: the next report must not see it
+    first.activeBlock.costUSD = -1;
+    first.activeBlock.tokenCounts.outputTokens = -1;
+    first.activeBlock.models.push('changed');
+    const again = buildReport(store, opts, during);
+    assert.deepEqual(again, { ...buildReport({ sorted: () => store.sorted(), limitLines: store.limitLines }, opts, during) });
+    assert.ok(again.activeBlock.costUSD > 0);
+    const later = buildReport(store, opts, Date.parse('2026-11-21T16:30:00Z'));
+    assert.equal(later.activeBlock, null, 'the block is over a day later');
+    assert.ok(later.blocks.every((b) => !b.isActive && b.projection === null));
+    // new lines bump the store's revision: the blocks are grouped again
+    const file = fs.readdirSync(path.join(dir, 'projects'), { recursive: true }).find((f) => f.endsWith('.jsonl'));
+    const line = { type: 'assistant', timestamp: '2026-11-21T16:10:00.000Z', requestId: 'req_new', message: { id: 'msg_new', model: 'claude-sonnet-4-5', usage: { input_tokens: 10, output_tokens: 20 } } };
+    fs.appendFileSync(path.join(dir, 'projects', file), `${JSON.stringify(line)}\n`);
+    await reader.scan();
+    const grown = buildReport(store, opts, Date.parse('2026-11-21T16:30:00Z'));
+    assert.equal(grown.activeBlock.startTime, '2026-11-21T16:00:00.000Z');
+    assert.equal(grown.activeBlock.totalTokens, 30);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });

@@ -2,7 +2,7 @@
 const assert = require('node:assert/strict');
 const sinon = require('sinon');
 const { testHelper, node, lib } = require('../support/node-red');
-const { T0, MIN, HOUR, iso, SESSION_END, official, logs, telemetry, limitReached } = require('./messages');
+const { T0, MIN, HOUR, iso, SESSION_END, official, logs, limitReached } = require('./messages');
 
 const helper = testHelper();
 const insightNode = node('claude-insight');

@@ -38,7 +38,7 @@ describe('handleInOrder', () => {
     const node = fakeNode();
     handleInOrder(node, Promise.reject(new Error('store down')), async (msg) => {
       if (msg.fail === 'error') throw new Error('bad message');
-      if (msg.fail === 'string') throw 'plain'; // eslint-disable-line no-throw-literal
+      if (msg.fail === 'string') throw 'plain';
     });
     const [a, b, c] = await Promise.all([node.input({ fail: 'error' }), node.input({ fail: 'string' }), node.input({})]);
     assert.equal(a.message, 'bad message');

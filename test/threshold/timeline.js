@@ -70,6 +70,7 @@ function advanceWindow(rng, w, now) {
     return;
   }
   if (rng.chance(0.03)) w.pct += rng.next() * 40; // a burst crossing several thresholds
+  // eslint-disable-next-line no-dupe-else-if -- each chance() is a new draw
   else if (rng.chance(0.03)) w.pct = Math.max(0, w.pct - rng.next() * 30); // a correction downwards
   else w.pct += w.rate * rng.next() * 2;
   w.pct = Math.min(w.pct, 999);

@@ -54,25 +54,53 @@ function floorToHour(t: number): number {
   return Math.floor(t / HOUR_MS) * HOUR_MS;
 }
 
-/** Groups time-sorted entries into blocks (no gap blocks). */
-export function buildBlocks(sorted: UsageEntry[], now: number, limits: UsageLimitHint[] = []): Block[] {
-  const blocks: Block[] = [];
+/** A block as its entries make it; whether it is active depends on the time it is looked at. */
+export interface BlockShape {
+  block: Block;
+  firstT: number;
+  lastT: number;
+}
+
+/** Groups time-sorted entries into blocks (no gap blocks), each still inactive. */
+export function groupBlocks(sorted: UsageEntry[], limits: UsageLimitHint[] = []): BlockShape[] {
+  const shapes: BlockShape[] = [];
   let start = 0;
   let first = 0;
   for (let i = 0; i < sorted.length; i++) {
     const t = sorted[i].t;
     if (i > first && (t - start > BLOCK_MS || t - sorted[i - 1].t > BLOCK_MS)) {
-      blocks.push(makeBlock(sorted, first, i, start, now));
+      shapes.push(makeShape(sorted, first, i, start));
       first = i;
     }
     if (i === first) start = floorToHour(t);
   }
-  if (sorted.length) blocks.push(makeBlock(sorted, first, sorted.length, start, now));
-  attachLimitResets(blocks, limits);
-  return blocks;
+  if (sorted.length) shapes.push(makeShape(sorted, first, sorted.length, start));
+  attachLimitResets(
+    shapes.map((s) => s.block),
+    limits,
+  );
+  return shapes;
 }
 
-function makeBlock(sorted: UsageEntry[], from: number, to: number, start: number, now: number): Block {
+/** The blocks as they stand at `now`: fresh objects, the shapes are left as they are. */
+export function blocksAt(shapes: readonly BlockShape[], now: number): Block[] {
+  return shapes.map(({ block, firstT, lastT }) => {
+    const b: Block = { ...block, tokenCounts: { ...block.tokenCounts }, models: [...block.models] };
+    b.isActive = now - lastT < BLOCK_MS && now < Date.parse(b.endTime);
+    if (b.isActive) {
+      b.burnRate = burnRate(b, firstT, lastT);
+      b.projection = b.burnRate && projection(b, b.burnRate, now);
+    }
+    return b;
+  });
+}
+
+/** Groups time-sorted entries into blocks (no gap blocks) as they stand at `now`. */
+export function buildBlocks(sorted: UsageEntry[], now: number, limits: UsageLimitHint[] = []): Block[] {
+  return blocksAt(groupBlocks(sorted, limits), now);
+}
+
+function makeShape(sorted: UsageEntry[], from: number, to: number, start: number): BlockShape {
   const tokenCounts: TokenCounts = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
   let costUSD = 0;
   const models: string[] = [];
@@ -85,14 +113,13 @@ function makeBlock(sorted: UsageEntry[], from: number, to: number, start: number
     costUSD += e.costUSD;
     if (e.model !== '<synthetic>' && !models.includes(e.model)) models.push(e.model);
   }
-  const end = start + BLOCK_MS;
   const lastT = sorted[to - 1].t;
   const block: Block = {
     id: new Date(start).toISOString(),
     startTime: new Date(start).toISOString(),
-    endTime: new Date(end).toISOString(),
+    endTime: new Date(start + BLOCK_MS).toISOString(),
     actualEndTime: new Date(lastT).toISOString(),
-    isActive: now - lastT < BLOCK_MS && now < end,
+    isActive: false,
     isGap: false,
     entries: to - from,
     tokenCounts,
@@ -102,11 +129,7 @@ function makeBlock(sorted: UsageEntry[], from: number, to: number, start: number
     burnRate: null,
     projection: null,
   };
-  if (block.isActive) {
-    block.burnRate = burnRate(block, sorted[from].t, lastT);
-    block.projection = block.burnRate && projection(block, block.burnRate, now);
-  }
-  return block;
+  return { block, firstT: sorted[from].t, lastT };
 }
 
 /** Rates over the span from the block's first to its last entry; null when that span is empty. */

@@ -1,5 +1,5 @@
 // The claude-code-usage output-1 payload: the active block, the billing period and today.
-import { buildBlocks, type Block } from './blocks';
+import { blocksAt, groupBlocks, type Block, type BlockShape } from './blocks';
 import type { EntryStore, UsageEntry } from './entries';
 
 export interface PeriodSummary {
@@ -112,14 +112,28 @@ export function todayTotals(sorted: UsageEntry[], now: number, timeZone: string)
   return { date, costUSD, totalTokens };
 }
 
-/** Where a report's entries come from: a log scan's store, or any other time-sorted list. */
-export type ReportSource = Pick<EntryStore, 'sorted' | 'limitLines'>;
+/**
+ * Where a report's entries come from: a log scan's store, or any other time-sorted list.
+ * A source with a `revision` (one that changes whenever its entries or limit lines do) has
+ * its blocks grouped once per revision, so reporting an unchanged store again is cheap.
+ */
+export type ReportSource = Pick<EntryStore, 'sorted' | 'limitLines'> & { readonly revision?: number };
+
+const grouped = new WeakMap<ReportSource, { revision: number; limitLines: number; shapes: BlockShape[] }>();
+
+function shapesOf(store: ReportSource): BlockShape[] {
+  const known = grouped.get(store);
+  if (known && store.revision !== undefined && known.revision === store.revision && known.limitLines === store.limitLines.length) return known.shapes;
+  const limits = store.limitLines.map((l) => ({ at: Date.parse(l.at), resetsAt: l.resetsAt }));
+  const shapes = groupBlocks(store.sorted(), limits);
+  if (store.revision !== undefined) grouped.set(store, { revision: store.revision, limitLines: store.limitLines.length, shapes });
+  return shapes;
+}
 
 /** Builds the output-1 payload from the source's entries at `now`. */
 export function buildReport(store: ReportSource, opts: ReportOptions, now: number): CodeUsagePayload {
   const sorted = store.sorted();
-  const limits = store.limitLines.map((l) => ({ at: Date.parse(l.at), resetsAt: l.resetsAt }));
-  const all = buildBlocks(sorted, now, limits);
+  const all = blocksAt(shapesOf(store), now);
   const { start, end } = billingPeriod(now, opts.billingDay, opts.timeZone);
   const blocks = all.filter((b) => {
     const t = Date.parse(b.startTime);

@@ -11,6 +11,7 @@ import { redact } from '../redact';
 import { deliver, DeliveryError, type DeliveryOptions, type DeliveryResult } from './core';
 import { destinationQueues, QueueFullError } from './queue';
 import type { ChannelAdapter } from './types';
+import { currentConfig } from '../lifecycle';
 
 export type Credentials = Record<string, string>;
 export type Properties = Record<string, unknown>;
@@ -146,6 +147,7 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): 
 
   function ChannelNode(this: Node, def: NodeDef) {
     RED.nodes.createNode(this, def);
+    def = currentConfig(this, spec.type, def);
     const node = this;
     const config = spec.config(def as unknown as Properties, credentialsOf(node));
     const secrets = adapter.secrets(config);

@@ -39,7 +39,6 @@ export function escapeHtml(text: string): string {
 /** A header value as ASCII: unchanged when it is, else an RFC 2047 UTF-8 encoded word. */
 export function headerText(text: string): string {
   const oneLine = text.replace(/[\r\n]+/g, ' ');
-  // eslint-disable-next-line no-control-regex
   if (/^[\x20-\x7e]*$/.test(oneLine)) return oneLine;
   return `=?UTF-8?B?${Buffer.from(oneLine, 'utf8').toString('base64')}?=`;
 }

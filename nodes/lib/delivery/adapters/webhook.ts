@@ -47,7 +47,6 @@ export function parseHeaders(text: string | undefined, secret = false): Record<s
   for (const [name, v] of Object.entries(parsed.data)) {
     const which = secret ? 'one of the headers' : `header "${name.slice(0, 60)}"`;
     if (name.length > 256 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new Error(`the name of ${which} is not a valid header name`);
-    // eslint-disable-next-line no-control-regex
     if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(String(v))) throw new Error(`the value of ${which} has line breaks or characters a header cannot carry`);
     out[name] = String(v);
   }

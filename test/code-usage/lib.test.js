@@ -287,6 +287,43 @@ describe('code-usage line parser', () => {
   });
 });
 
+describe('code-usage web search and US-only inference from log lines', () => {
+  // one line per case, read from files as the node reads them (the WebAssembly scanner and,
+  // for the <synthetic>-free fallback, JSON.parse give the same fields: line-scanner tests)
+  const line = (id, ts, model, usage) => JSON.stringify({ type: 'assistant', timestamp: ts, requestId: `req_${id}`, sessionId: 's', message: { id, model, usage } });
+  const base = { input_tokens: 1000, output_tokens: 2000, cache_read_input_tokens: 10000 };
+  const cases = [
+    // [id, model, usage extra, expected USD]
+    ['plain', 'claude-sonnet-4-6', {}, (1000 * 3 + 2000 * 15 + 10000 * 0.3) / 1e6],
+    ['search', 'claude-sonnet-4-6', { server_tool_use: { web_search_requests: 4, web_fetch_requests: 2 } }, (1000 * 3 + 2000 * 15 + 10000 * 0.3) / 1e6 + 0.04],
+    ['search-null', 'claude-sonnet-4-6', { server_tool_use: { web_search_requests: null }, inference_geo: null }, (1000 * 3 + 2000 * 15 + 10000 * 0.3) / 1e6],
+    ['us', 'claude-opus-4-7', { inference_geo: 'us' }, ((1000 * 5 + 2000 * 25 + 10000 * 0.5) / 1e6) * 1.1],
+    ['global', 'claude-opus-4-7', { inference_geo: 'global' }, (1000 * 5 + 2000 * 25 + 10000 * 0.5) / 1e6],
+    ['us-old', 'claude-opus-4-5-20251101', { inference_geo: 'us' }, (1000 * 5 + 2000 * 25 + 10000 * 0.5) / 1e6],
+    ['us-search-fast', 'claude-opus-4-7', { inference_geo: 'us', speed: 'fast', server_tool_use: { web_search_requests: 2 } }, ((1000 * 5 + 2000 * 25 + 10000 * 0.5) / 1e6) * 6 * 1.1 + 0.02],
+    ['bad-count', 'claude-haiku-4-5', { server_tool_use: { web_search_requests: '7' } }, (1000 * 1 + 2000 * 5 + 10000 * 0.1) / 1e6],
+  ];
+
+  it('adds the searches to the cost and multiplies US-only requests; tokens do not change', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'code-usage-search-'));
+    try {
+      const project = path.join(dir, 'projects', 'p');
+      fs.mkdirSync(project, { recursive: true });
+      const lines = cases.map(([id, model, extra], i) => line(id, new Date(Date.parse('2026-11-20T10:00:00.000Z') + i * 1000).toISOString(), model, { ...base, ...extra }));
+      fs.writeFileSync(path.join(project, 's.jsonl'), lines.join('\n') + '\n');
+      const { store } = await readTree(dir);
+      const byId = new Map(sortEntries(store.entries()).map((e) => [e.messageId, e]));
+      for (const [id, , , usd] of cases) {
+        const e = byId.get(id);
+        close(e.costUSD, usd, id);
+        assert.deepEqual([e.input, e.output, e.cacheRead], [1000, 2000, 10000], `${id}: tokens`);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('code-usage reader and de-duplication (fixture tree)', () => {
   let tree;
   beforeEach(() => (tree = tmpTree()));

@@ -68,7 +68,7 @@ describe('code-usage line scanner (WebAssembly) against JSON.parse', () => {
       isApiErrorMessage: false,
       messageId: 'msg_1',
       model: 'claude-opus-4-7',
-      usage: { input: 12, output: 56, cacheWrite: 300, cacheWrite1h: 200, cacheRead: 4000, fast: false },
+      usage: { input: 12, output: 56, cacheWrite: 300, cacheWrite1h: 200, cacheRead: 4000, fast: false, webSearches: 0, usOnly: false },
     });
     assertSame(parser, LINE);
   });
@@ -126,6 +126,54 @@ describe('code-usage line scanner (WebAssembly) against JSON.parse', () => {
       'null',
     ];
     for (const line of lines) assertSame(parser, line);
+  });
+
+  it('agrees on web search counts and the inference geo, whatever their form', () => {
+    const u = (extra) => `{"timestamp":"t","message":{"id":"a","usage":{"input_tokens":1,"output_tokens":2${extra}}}}`;
+    const lines = [
+      u(',"server_tool_use":{"web_search_requests":3,"web_fetch_requests":1}'),
+      u(',"server_tool_use":{"web_search_requests":0}'),
+      u(',"server_tool_use":{"web_search_requests":null}'),
+      u(',"server_tool_use":{}'),
+      u(',"server_tool_use":null'),
+      u(',"server_tool_use":[{"web_search_requests":3}]'),
+      u(',"server_tool_use":"3"'),
+      u(',"server_tool_use":{"web_search_requests":"3"}'),
+      u(',"server_tool_use":{"web_search_requests":true}'),
+      u(',"server_tool_use":{"web_search_requests":{"n":3}}'),
+      u(',"server_tool_use":{"web_search_requests":-3}'),
+      u(',"server_tool_use":{"web_search_requests":2.5}'),
+      u(',"server_tool_use":{"web_search_requests":2.0}'),
+      u(',"server_tool_use":{"web_search_requests":1e2}'),
+      u(',"server_tool_use":{"web_search_requests":100000}'),
+      u(',"server_tool_use":{"web_search_requests":100001}'),
+      u(',"server_tool_use":{"web_search_requests":123456789012345678}'),
+      // the last of duplicates wins; a later server_tool_use replaces an earlier one's count
+      u(',"server_tool_use":{"web_search_requests":3,"web_search_requests":5}'),
+      u(',"server_tool_use":{"web_search_requests":3},"server_tool_use":{}'),
+      u(',"server_tool_use":{"web_search_requests":3},"cache_creation":{"ephemeral_1h_input_tokens":1}'),
+      u(',"cache_creation":{"ephemeral_1h_input_tokens":1},"server_tool_use":{"web_search_requests":4},"cache_creation":{}'),
+      u(',"cache_creation":{"ephemeral_1h_input_tokens":1},"server_tool_use":{"web_search_requests":4},"server_tool_use":null'),
+      // a look-alike outside usage is no count
+      '{"message":{"id":"a","server_tool_use":{"web_search_requests":3},"usage":{"input_tokens":1,"output_tokens":2}}}',
+      '{"server_tool_use":{"web_search_requests":3},"message":{"id":"a","usage":{"input_tokens":1,"output_tokens":2}}}',
+      u(',"inference_geo":"us"'),
+      u(',"inference_geo":"global"'),
+      u(',"inference_geo":"US"'),
+      u(',"inference_geo":"usa"'),
+      u(',"inference_geo":"u"'),
+      u(',"inference_geo":"\u0075s"'),
+      u(',"inference_geo":null'),
+      u(',"inference_geo":["us"]'),
+      u(',"inference_geo":"us","inference_geo":"global"'),
+      u(',"inference_geo":"global","inference_geo":"us"'),
+      u(',"inference_geo":"us","speed":"fast","server_tool_use":{"web_search_requests":2}'),
+    ];
+    for (const line of lines) assertSame(parser, line);
+    const fields = scanned(parser, lines[0]);
+    assert.equal(fields.usage.webSearches, 3);
+    assert.equal(scanned(parser, lines.at(-1)).usage.usOnly, true);
+    assert.equal(scanned(parser, lines[15]).usage.webSearches, 0, 'above the cap: no count');
   });
 
   it('leaves API error and <synthetic> lines to JSON.parse for their text', () => {

@@ -12,7 +12,8 @@ const { TelemetryFold } = lib('telemetry/fold');
 const { partialSuccess } = lib('telemetry/endpoint');
 const { limitWall } = lib('code-usage/limit-wall');
 const { Pricer } = lib('code-usage/pricing');
-const { EntryStore } = lib('code-usage/entries');
+const { EntryStore, limitLineOf } = lib('code-usage/entries');
+const { BlockAlerts } = lib('code-usage/alerts');
 const { LogReader, projectRoots } = lib('code-usage/reader');
 const { buildReport } = lib('code-usage/report');
 
@@ -233,6 +234,85 @@ describe('telemetry fold', () => {
         ['desk', new Date(1795000000 * 1000).toISOString()],
       ],
     );
+  });
+
+  describe('limit-reached alerts name the limit as claude-code-usage does for the same text', () => {
+    const zone = 'Europe/Berlin';
+    const texts = [
+      ["You've hit your session limit · resets 7:30pm (Asia/Seoul)", 'session', null],
+      ["You've hit your weekly limit · resets Oct 12, 8am (Europe/Paris)", 'weekly', null],
+      ['5-hour limit reached ∙ resets 3pm', 'session', null],
+      ["You've hit your limit · resets 5pm (Europe/Berlin)", null, null],
+      ["You've reached your Fable limit. Run /usage-credits to keep going.", 'model', 'Fable'],
+      ["You're out of usage credits. Switch to another model to continue.", 'model', null],
+      ['Claude AI usage limit reached|1795000000', null, null],
+      ['429 {"type":"error","error":{"type":"rate_limit_error","message":"This request would exceed your account\'s rate limit. Please try again later."}}', null, null],
+    ];
+    const at = (i) => new Date(Date.parse('2026-11-20T09:00:00.000Z') + i * 60_000).toISOString();
+
+    it('gives each wall the limit, model and reset time a log line of the same text gives', () => {
+      const { f } = fold([logsBody('desk', texts.map(([text], i) => apiError(at(i), text)))], now, { ...OPTS, timeZone: zone });
+      assert.equal(f.limitLines.length, texts.length);
+      texts.forEach(([text, limit, model], i) => {
+        const fromLog = limitLineOf({ isApiErrorMessage: true, model: '<synthetic>', timestamp: at(i), content: [{ type: 'text', text }] }, zone);
+        const got = f.limitLines[i];
+        assert.deepEqual(
+          { limit: got.limit, model: got.model, resetsAt: got.resetsAt, text: got.text },
+          { limit: fromLog.limit, model: fromLog.model, resetsAt: fromLog.resetsAt, text: fromLog.text },
+          text,
+        );
+        assert.equal(got.limit, limit, `${text}: limit`);
+        assert.equal(got.model, model, `${text}: model`);
+      });
+      assert.ok(f.limitLines[0].resetsAt, 'a clock time in the text is a reset time');
+    });
+
+    it('sends them as limit-reached alerts with alert.limit, alert.model and alert.resetsAt, and keeps them across a restart', () => {
+      const { f } = fold([], now, { ...OPTS, timeZone: zone });
+      const alerts = new BlockAlerts({ host: 'all machines', blockEndingMinutes: 30, inactivityMinutes: 10, timeZone: zone });
+      alerts.evaluate(f.report(now), f.limitLines, now); // the first look sends only a wall still in force
+      f.ingest(parse(logsBody('desk', texts.map(([text], i) => apiError(at(i), text)))).records, now);
+      const sent = alerts.evaluate(f.report(now), f.limitLines, now).filter((a) => a.kind === 'limit-reached');
+      assert.deepEqual(
+        sent.map((a) => [a.limit, a.model, a.host]),
+        texts.map(([, limit, model]) => [limit, model, 'desk']),
+      );
+      assert.deepEqual(sent.map((a) => a.resetsAt), f.limitLines.map((l) => l.resetsAt));
+      const g = new TelemetryFold(new Pricer(), { ...OPTS, timeZone: zone });
+      g.restore(JSON.parse(JSON.stringify(f.toState())), now);
+      assert.deepEqual(g.limitLines, f.limitLines);
+    });
+
+    it('takes back a state kept before walls named their limit, with limit and model null', () => {
+      const { f } = fold([logsBody('desk', [apiError(at(0), texts[0][0])])], now);
+      const state = JSON.parse(JSON.stringify(f.toState()));
+      for (const l of state.limits) {
+        delete l.limit;
+        delete l.model;
+      }
+      const g = new TelemetryFold(new Pricer(), OPTS);
+      g.restore(state, now);
+      assert.deepEqual(g.limitLines.map((l) => [l.limit, l.model, l.text]), [[null, null, texts[0][0]]]);
+    });
+
+    it('keeps a long wall text through a restart', () => {
+      const long = `You've hit your weekly limit · resets Oct 12, 8am (Europe/Paris). ${'More words. '.repeat(40)}`;
+      const { f } = fold([logsBody('desk', [apiError(at(0), long)])], now);
+      assert.ok(f.limitLines[0].text.length > 200);
+      const g = new TelemetryFold(new Pricer(), OPTS);
+      g.restore(JSON.parse(JSON.stringify(f.toState())), now);
+      assert.equal(g.limitLines[0].text, f.limitLines[0].text);
+    });
+  });
+
+  it('prices records without a cost at their own time from the price table', () => {
+    // Opus 4.7 from the table (no cost_usd): fast mode at 6x, at the record's time
+    const { f } = fold(
+      [logsBody('a', [apiRequest('2026-11-20T10:00:00.000Z', '1', { model: 'claude-opus-4-7', input_tokens: 1e6, output_tokens: 0, speed: 'fast' })])],
+      now,
+    );
+    close(f.report(now).activeBlock.costUSD, 30, 'fast at 6x');
+    assert.deepEqual(f.report(now).activeBlock.models, ['claude-opus-4-7-fast']);
   });
 
   it('keeps its state compactly and takes it back; refuses a damaged state', () => {

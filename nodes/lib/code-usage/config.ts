@@ -30,10 +30,22 @@ function numberIn(value: unknown, fallback: number, min: number, max: number, in
 const rate = z.number().finite().nonnegative();
 const priceSchema = z.record(
   z.string().min(1),
-  z.object({ input: rate, output: rate, cacheWrite5m: rate.optional(), cacheWrite1h: rate.optional(), cacheRead: rate.optional() }),
+  z.object({
+    input: rate,
+    output: rate,
+    cacheWrite5m: rate.optional(),
+    cacheWrite1h: rate.optional(),
+    cacheRead: rate.optional(),
+    webSearch: rate.optional(),
+    usOnlyMultiplier: z.number().finite().positive().max(100).optional(),
+  }),
 );
 
-/** Parses the `prices` property: JSON `{ "<model>": { input, output, cacheWrite5m?, cacheWrite1h?, cacheRead? } }`, USD per million tokens. */
+/**
+ * Parses the `prices` property: JSON `{ "<model>": { input, output, cacheWrite5m?,
+ * cacheWrite1h?, cacheRead?, webSearch?, usOnlyMultiplier? } }`, token rates in USD per
+ * million tokens, `webSearch` in USD per search.
+ */
 export function parsePrices(text: unknown): Record<string, PriceOverride> {
   if (text === undefined || text === null || (typeof text === 'string' && text.trim() === '')) return {};
   let json: unknown = text;

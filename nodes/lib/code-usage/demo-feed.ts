@@ -29,7 +29,7 @@ export class DemoFeed {
     this.until = now;
     for (const r of fresh) {
       const tokens = { input: r.input, output: r.output, cacheWrite: r.cacheWrite, cacheWrite1h: 0, cacheRead: r.cacheRead };
-      this.list.push({ t: r.t, model: r.model, ...tokens, costUSD: this.pricer.cost(r.model, tokens), sidechain: false, messageId: null });
+      this.list.push({ t: r.t, model: r.model, ...tokens, costUSD: this.pricer.cost(r.model, tokens, r.t), sidechain: false, messageId: null });
     }
     const horizon = now - DEMO_HISTORY_MS;
     let old = 0;

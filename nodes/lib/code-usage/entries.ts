@@ -1,7 +1,7 @@
 // The de-duplicated usage entries of a log tree, and usage-limit lines.
 import { resolveTimeZone } from '../format';
 import { limitWall, type LimitKind } from './limit-wall';
-import type { LineFields } from './line-parser';
+import type { LineFields, ParsedUsage } from './line-parser';
 import type { Pricer, PriceOverride } from './pricing';
 
 export interface UsageEntry {
@@ -225,11 +225,11 @@ export class EntryStore {
         : f.requestId
           ? `${f.messageId}\u0000${f.requestId}`
           : `${f.messageId}\u0000\u0000${f.sessionId ?? ''}`;
-    return this.insert(key, entry, u.fast);
+    return this.insert(key, entry, u);
   }
 
-  /** The de-duplication rules; `fast` non-null means the entry still needs its price. */
-  private insert(key: string, entry: UsageEntry, fast: boolean | null): boolean {
+  /** The de-duplication rules; `usage` non-null means the entry still needs its price (from it). */
+  private insert(key: string, entry: UsageEntry, usage: ParsedUsage | null): boolean {
     const existing = this.byKey.get(key);
     if (existing) {
       if (entryTokens(entry) <= entryTokens(existing)) return false;
@@ -245,7 +245,7 @@ export class EntryStore {
       }
     }
     if (entry.messageId !== null) this.byMessage.set(entry.messageId, key);
-    if (fast !== null) this.price(entry, fast);
+    if (usage !== null) this.price(entry, usage);
     this.byKey.set(key, entry);
     this.version++;
     return true;
@@ -318,7 +318,8 @@ export class EntryStore {
     this.version++;
   }
 
-  private price(entry: UsageEntry, fast: boolean): void {
-    entry.costUSD = this.pricer.cost(entry.model, entry, fast);
+  /** The price of the entry's model at the entry's time, with the line's fast mode, web searches and inference geo. */
+  private price(entry: UsageEntry, usage: ParsedUsage): void {
+    entry.costUSD = this.pricer.cost(entry.model, entry, entry.t, usage);
   }
 }

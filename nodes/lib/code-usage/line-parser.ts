@@ -6,6 +6,8 @@
 // the fields used here (ids, model, times, token counts) are ASCII. The one text that
 // is used, the content of usage-limit lines, is decoded again as UTF-8.
 
+import type * as LogSchemas from '../schemas/claude-code-log';
+
 /** What one line contributes. Strings are decoded; absent fields are undefined. */
 export interface LineFields {
   timestamp?: string;
@@ -37,10 +39,32 @@ export interface ParsedUsage {
   cacheRead: number;
   /** usage.speed === "fast" */
   fast: boolean;
+  /** usage.server_tool_use.web_search_requests (0 when absent) */
+  webSearches: number;
+  /** usage.inference_geo === "us" */
+  usOnly: boolean;
 }
 
 function tokenCount(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
+}
+
+let logSchemas: typeof LogSchemas | undefined;
+
+/**
+ * The web searches a `usage.server_tool_use` value reports. Nothing, or a count of 0 or
+ * null, is 0 at once; any other value is read by the schema, loaded on first need (it
+ * costs a worker thread's start otherwise).
+ */
+export function webSearchesOf(serverToolUse: unknown): number {
+  if (serverToolUse === undefined || serverToolUse === null) return 0;
+  if (typeof serverToolUse === 'object' && !Array.isArray(serverToolUse)) {
+    const n = (serverToolUse as Record<string, unknown>).web_search_requests;
+    if (n === undefined || n === null || n === 0) return 0;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first need, see above
+  logSchemas ??= require('../schemas/claude-code-log') as typeof LogSchemas;
+  return logSchemas.webSearchRequests(serverToolUse);
 }
 
 /** ParsedUsage of a decoded usage object, or undefined when it has no token counts. */
@@ -56,8 +80,13 @@ export function usageFromObject(u: unknown): ParsedUsage | undefined {
     cacheWrite1h: split ? tokenCount(split.ephemeral_1h_input_tokens) : 0,
     cacheRead: tokenCount(o.cache_read_input_tokens),
     fast: o.speed === 'fast',
+    webSearches: webSearchesOf(o.server_tool_use),
+    usOnly: o.inference_geo === US_ONLY_GEO,
   };
 }
+
+/** `usage.inference_geo` of a request served with US-only inference. */
+export const US_ONLY_GEO = 'us';
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { count } from './entries';
-import { jsonLineParser, parseLine, type LineFields, type LineParser, type ParsedUsage } from './line-parser';
+import { jsonLineParser, parseLine, US_ONLY_GEO, webSearchesOf, type LineFields, type LineParser, type ParsedUsage } from './line-parser';
 
 // Field numbers and value types, as in assembly/line-scanner.ts.
 const F_TIMESTAMP = 0;
@@ -26,9 +26,12 @@ const F_OUTPUT = 10;
 const F_CACHE_WRITE = 11;
 const F_CACHE_READ = 12;
 const F_SPEED = 13;
-const F_CACHE_CREATION = 14;
-const F_CACHE_WRITE_1H = 15;
-const FIELD_COUNT = 16;
+const F_INFERENCE_GEO = 14;
+const F_CACHE_CREATION = 15;
+const F_CACHE_WRITE_1H = 16;
+const F_SERVER_TOOL_USE = 17;
+const F_WEB_SEARCH = 18;
+const FIELD_COUNT = 19;
 
 const T_ABSENT = 0;
 const T_STRING = 1;
@@ -213,7 +216,28 @@ function usage(v: Views, buf: Buffer): ParsedUsage | undefined {
     cacheWrite1h: isObject(v, F_CACHE_CREATION) ? number(v, F_CACHE_WRITE_1H) : 0,
     cacheRead: number(v, F_CACHE_READ),
     fast: string(v, buf, F_SPEED) === 'fast',
+    webSearches: v.types[F_SERVER_TOOL_USE] === T_OBJECT ? webSearches(v) : 0,
+    usOnly: stringIs(v, buf, F_INFERENCE_GEO, US_ONLY_GEO),
   };
+}
+
+/**
+ * `server_tool_use.web_search_requests`, read as line-parser reads it: nothing, null or 0
+ * is 0, a plain count goes through the same schema, and any other value (the scanner
+ * decodes plain integers only; a string, a boolean or a container is no count) is 0.
+ */
+function webSearches(v: Views): number {
+  if (v.types[F_WEB_SEARCH] !== T_NUMBER || v.values[F_WEB_SEARCH] === 0) return 0;
+  return webSearchesOf({ web_search_requests: v.values[F_WEB_SEARCH] });
+}
+
+/** Whether a wanted string field holds exactly the ASCII `text` (compared in place). */
+function stringIs(v: Views, buf: Buffer, field: number, text: string): boolean {
+  if (v.types[field] !== T_STRING) return false;
+  const start = v.starts[field] - buf.byteOffset;
+  if (v.ends[field] - buf.byteOffset - start !== text.length) return false;
+  for (let i = 0; i < text.length; i++) if (buf[start + i] !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 /** A wanted number (the scanner decodes only plain non-negative integers), with the entries' number shape. */

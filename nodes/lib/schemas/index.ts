@@ -3,4 +3,5 @@
 export * from './common';
 export * from './claude-api';
 export * from './claude-code-credentials';
+export * from './claude-code-log';
 export * from './usage-payload';

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseTime, sortEntries, entryTokens, type LimitLine, type UsageEntry } from '../code-usage/entries';
-import { limitWall } from '../code-usage/limit-wall';
+import { limitWall, MAX_TEXT } from '../code-usage/limit-wall';
 import type { Pricer } from '../code-usage/pricing';
 import { billingPeriod, buildReport, zonedDate, zonedMidnight, type CodeUsagePayload } from '../code-usage/report';
 import type { Block } from '../code-usage/blocks';
@@ -203,8 +203,9 @@ export class TelemetryFold {
     if (usd !== undefined && usd >= 0) return usd;
     const micros = num(a.get('cost_usd_micros'));
     if (micros !== undefined && micros >= 0) return micros / 1e6;
-    // cache writes at the 5-minute rate: telemetry does not split them by TTL
-    return this.pricer.cost(entry.model, entry, fast);
+    // at the request's time; cache writes at the 5-minute rate: telemetry does not split
+    // them by TTL, and carries no web search count or inference geo
+    return this.pricer.cost(entry.model, entry, entry.t, { fast });
   }
 
   private push(entry: TelemetryEntry): void {
@@ -230,7 +231,7 @@ export class TelemetryFold {
     const key = `${at}|${host}|${wall.text}`;
     if (this.limitKeys.has(key)) return false;
     this.limitKeys.add(key);
-    this.limitLines.push({ at, resetsAt: wall.resetsAt, text: wall.text, host });
+    this.limitLines.push({ at, resetsAt: wall.resetsAt, text: wall.text, limit: wall.limit, model: wall.model, host });
     return true;
   }
 
@@ -357,7 +358,7 @@ export class TelemetryFold {
       n[o + 7] = e.costUSD;
       k[i] = e.key;
     });
-    return { v: 1, hosts, models, n, k, seen: Object.fromEntries(this.lastSeen), limits: this.limitLines.map((l) => ({ at: l.at, resetsAt: l.resetsAt, text: l.text, host: l.host ?? 'unknown' })) };
+    return { v: 1, hosts, models, n, k, seen: Object.fromEntries(this.lastSeen), limits: this.limitLines.map((l) => ({ at: l.at, resetsAt: l.resetsAt, text: l.text, limit: l.limit ?? null, model: l.model ?? null, host: l.host ?? 'unknown' })) };
   }
 
   /** Takes a kept state back; throws when it is damaged (nothing is taken then). */
@@ -386,7 +387,7 @@ export class TelemetryFold {
       const key = `${l.at}|${l.host}|${l.text}`;
       if (this.limitKeys.has(key)) continue;
       this.limitKeys.add(key);
-      this.limitLines.push(l);
+      this.limitLines.push({ at: l.at, resetsAt: l.resetsAt, text: l.text, limit: l.limit ?? null, model: l.model ?? null, host: l.host });
     }
     this.prune(now);
   }
@@ -409,7 +410,19 @@ const stateSchema = z.object({
   n: z.array(finite).max(MAX_ENTRIES * STATE_FIELDS),
   k: z.array(z.string().max(64)).max(MAX_ENTRIES),
   seen: z.record(z.string().max(MAX_HOST_LENGTH), finite),
-  limits: z.array(z.object({ at: iso, resetsAt: iso.nullable(), text: z.string().max(200), host: z.string().max(MAX_HOST_LENGTH) })).max(MAX_LIMIT_LINES),
+  limits: z
+    .array(
+      z.object({
+        at: iso,
+        resetsAt: iso.nullable(),
+        text: z.string().max(MAX_TEXT),
+        // absent in states kept before limit walls named their limit
+        limit: z.enum(['session', 'weekly', 'model']).nullish(),
+        model: z.string().max(64).nullish(),
+        host: z.string().max(MAX_HOST_LENGTH),
+      }),
+    )
+    .max(MAX_LIMIT_LINES),
 });
 
 export type TelemetryState = z.infer<typeof stateSchema>;

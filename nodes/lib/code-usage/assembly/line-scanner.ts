@@ -16,9 +16,9 @@
 //      that has wanted keys, an escape in a wanted string, a wanted number that is not
 //      a plain integer, very deep nesting): the caller parses the line with JSON.parse.
 
-// Wanted fields, in tree order with each container (message, usage, cache_creation)
-// after its siblings, so that a container's own fields are exactly those numbered after
-// it: record() clears them when the container is seen again.
+// Wanted fields, in tree order with each container (message, usage, cache_creation,
+// server_tool_use) after its plain siblings and its own fields numbered right after it,
+// up to containerEnd(): record() clears them when the container is seen again.
 const F_TIMESTAMP = 0;
 const F_REQUEST_ID = 1;
 const F_SESSION_ID = 2;
@@ -33,9 +33,12 @@ const F_OUTPUT = 10;
 const F_CACHE_WRITE = 11;
 const F_CACHE_READ = 12;
 const F_SPEED = 13;
-const F_CACHE_CREATION = 14;
-const F_CACHE_WRITE_1H = 15;
-const FIELD_COUNT = 16;
+const F_INFERENCE_GEO = 14;
+const F_CACHE_CREATION = 15;
+const F_CACHE_WRITE_1H = 16;
+const F_SERVER_TOOL_USE = 17;
+const F_WEB_SEARCH = 18;
+const FIELD_COUNT = 19;
 const NOT_WANTED = -1;
 
 // Value types recorded per field (0 = absent).
@@ -53,6 +56,7 @@ const C_TOP = 1;
 const C_MESSAGE = 2;
 const C_USAGE = 3;
 const C_CACHE_CREATION = 4;
+const C_SERVER_TOOL_USE = 5;
 
 const NOT_OBJECT = 0;
 const FOUND = 1;
@@ -60,14 +64,16 @@ const USE_JSON_PARSE = 2;
 
 /**
  * Per field: type (i32), start (i32), end (i32), value (f64, plain integers only); then
- * the start and end (i32) of the line nextUsageLine found.
+ * the start and end (i32) of the line nextUsageLine found. Each array has room for an
+ * even number of fields, which keeps the f64 values 8-byte aligned.
  */
-const SLOTS = memory.data(FIELD_COUNT * 20 + 8, 16);
+const SLOT_COUNT = (FIELD_COUNT + 1) & ~1;
+const SLOTS = memory.data(SLOT_COUNT * 20 + 8, 16);
 const TYPES = SLOTS;
-const STARTS = SLOTS + FIELD_COUNT * 4;
-const ENDS = SLOTS + FIELD_COUNT * 8;
-const VALUES = SLOTS + FIELD_COUNT * 12;
-const LINE_START = SLOTS + FIELD_COUNT * 20;
+const STARTS = SLOTS + SLOT_COUNT * 4;
+const ENDS = SLOTS + SLOT_COUNT * 8;
+const VALUES = SLOTS + SLOT_COUNT * 12;
+const LINE_START = SLOTS + SLOT_COUNT * 20;
 const LINE_END = LINE_START + 4;
 
 /** One byte per open bracket: context << 1 | 1 for an object. */
@@ -181,8 +187,12 @@ function fieldOf(ctx: i32, p: usize, len: usize): i32 {
     if (keyIs(p, len, 'cache_read_input_tokens')) return F_CACHE_READ;
     if (keyIs(p, len, 'cache_creation')) return F_CACHE_CREATION;
     if (keyIs(p, len, 'speed')) return F_SPEED;
+    if (keyIs(p, len, 'server_tool_use')) return F_SERVER_TOOL_USE;
+    if (keyIs(p, len, 'inference_geo')) return F_INFERENCE_GEO;
   } else if (ctx == C_CACHE_CREATION) {
     if (keyIs(p, len, 'ephemeral_1h_input_tokens')) return F_CACHE_WRITE_1H;
+  } else if (ctx == C_SERVER_TOOL_USE) {
+    if (keyIs(p, len, 'web_search_requests')) return F_WEB_SEARCH;
   }
   return NOT_WANTED;
 }
@@ -192,7 +202,15 @@ function contextOf(field: i32): i32 {
   if (field == F_MESSAGE) return C_MESSAGE;
   if (field == F_USAGE) return C_USAGE;
   if (field == F_CACHE_CREATION) return C_CACHE_CREATION;
+  if (field == F_SERVER_TOOL_USE) return C_SERVER_TOOL_USE;
   return C_OTHER;
+}
+
+/** One past the last field inside the container `field`. */
+function containerEnd(field: i32): i32 {
+  if (field == F_CACHE_CREATION) return F_CACHE_WRITE_1H + 1;
+  if (field == F_SERVER_TOOL_USE) return F_WEB_SEARCH + 1;
+  return FIELD_COUNT; // message and usage hold every field after them
 }
 
 /** Records a value of `field`; a new value of a container forgets what its earlier value held. */
@@ -200,7 +218,7 @@ function contextOf(field: i32): i32 {
   store<i32>(TYPES + (<usize>field << 2), type);
   store<i32>(STARTS + (<usize>field << 2), <i32>start);
   store<i32>(ENDS + (<usize>field << 2), <i32>end);
-  if (contextOf(field) != C_OTHER) for (let f = field + 1; f < FIELD_COUNT; f++) store<i32>(TYPES + (<usize>f << 2), 0);
+  if (contextOf(field) != C_OTHER) for (let f = field + 1, end = containerEnd(field); f < end; f++) store<i32>(TYPES + (<usize>f << 2), 0);
 }
 
 @inline function isDigit(c: i32): bool {

@@ -16,39 +16,40 @@
 //      that has wanted keys, an escape in a wanted string, a wanted number that is not
 //      a plain integer, very deep nesting): the caller parses the line with JSON.parse.
 
-// Wanted fields, in tree order with each container (message, usage, cache_creation,
-// server_tool_use) after its plain siblings and its own fields numbered right after it,
-// up to containerEnd(): record() clears them when the container is seen again.
-const F_TIMESTAMP = 0;
-const F_REQUEST_ID = 1;
-const F_SESSION_ID = 2;
-const F_IS_SIDECHAIN = 3;
-const F_IS_API_ERROR = 4;
-const F_MESSAGE = 5;
-const F_MESSAGE_ID = 6;
-const F_MODEL = 7;
-const F_USAGE = 8;
-const F_INPUT = 9;
-const F_OUTPUT = 10;
-const F_CACHE_WRITE = 11;
-const F_CACHE_READ = 12;
-const F_SPEED = 13;
-const F_INFERENCE_GEO = 14;
-const F_CACHE_CREATION = 15;
-const F_CACHE_WRITE_1H = 16;
-const F_SERVER_TOOL_USE = 17;
-const F_WEB_SEARCH = 18;
-const FIELD_COUNT = 19;
-const NOT_WANTED = -1;
+import {
+  F_TIMESTAMP,
+  F_REQUEST_ID,
+  F_SESSION_ID,
+  F_IS_SIDECHAIN,
+  F_IS_API_ERROR,
+  F_MESSAGE,
+  F_MESSAGE_ID,
+  F_MODEL,
+  F_USAGE,
+  F_INPUT,
+  F_OUTPUT,
+  F_CACHE_WRITE,
+  F_CACHE_READ,
+  F_SPEED,
+  F_INFERENCE_GEO,
+  F_CACHE_CREATION,
+  F_CACHE_WRITE_1H,
+  F_SERVER_TOOL_USE,
+  F_WEB_SEARCH,
+  FIELD_COUNT,
+  T_STRING,
+  T_NUMBER,
+  T_TRUE,
+  T_FALSE,
+  T_NULL,
+  T_OBJECT,
+  T_ARRAY,
+  NOT_OBJECT,
+  FOUND,
+  USE_JSON_PARSE,
+} from './layout';
 
-// Value types recorded per field (0 = absent).
-const T_STRING = 1;
-const T_NUMBER = 2;
-const T_TRUE = 3;
-const T_FALSE = 4;
-const T_NULL = 5;
-const T_OBJECT = 6;
-const T_ARRAY = 7;
+const NOT_WANTED = -1;
 
 // Which object the scanner is in: only these have wanted keys.
 const C_OTHER = 0;
@@ -58,9 +59,6 @@ const C_USAGE = 3;
 const C_CACHE_CREATION = 4;
 const C_SERVER_TOOL_USE = 5;
 
-const NOT_OBJECT = 0;
-const FOUND = 1;
-const USE_JSON_PARSE = 2;
 
 /**
  * Per field: type (i32), start (i32), end (i32), value (f64, plain integers only); then

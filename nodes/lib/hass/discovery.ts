@@ -4,7 +4,7 @@
 // config per entity under {prefix}/sensor/{object_id}/config, retained).
 
 import type { HassUsagePayload as UsagePayload } from './inputs';
-import type { CodeUsagePayload, InsightPayload, TelemetryPayload } from './inputs';
+import type { HassCodePayload, HassInsightPayload, HassTelemetryPayload } from './inputs';
 import { minutesUntil } from '../format';
 
 export interface HassOptions {
@@ -318,7 +318,7 @@ function hostKey(host: string): string {
 }
 
 /** Telemetry hosts whose keys differ: of two names with one slug, the first stands. */
-function distinctHosts(payload: TelemetryPayload): TelemetryPayload['hosts'] {
+function distinctHosts(payload: HassTelemetryPayload): HassTelemetryPayload['hosts'] {
   const seen = new Set<string>();
   return payload.hosts.filter((h) => {
     const k = hostKey(h.host);
@@ -329,7 +329,7 @@ function distinctHosts(payload: TelemetryPayload): TelemetryPayload['hosts'] {
 }
 
 /** The merged timeline's sensors: those of a Claude Code host, then per machine its period cost, tokens and cost today. */
-export function telemetryEntities(payload: TelemetryPayload): HassEntity[] {
+export function telemetryEntities(payload: HassTelemetryPayload): HassEntity[] {
   const entities = codeEntities().map((e) => (e.key === 'scanned_at' ? { ...e, name: 'Last update' } : e));
   for (const h of distinctHosts(payload)) {
     const k = hostKey(h.host);
@@ -340,7 +340,7 @@ export function telemetryEntities(payload: TelemetryPayload): HassEntity[] {
   return entities;
 }
 
-export function telemetryState(payload: TelemetryPayload): HassState {
+export function telemetryState(payload: HassTelemetryPayload): HassState {
   const state = codeState(payload);
   for (const h of distinctHosts(payload)) {
     const k = hostKey(h.host);
@@ -365,7 +365,7 @@ export function insightEntities(): HassEntity[] {
   ];
 }
 
-export function insightState(payload: InsightPayload): HassState {
+export function insightState(payload: HassInsightPayload): HassState {
   const { session, weekly } = payload.windows;
   const last = payload.ledger.length ? payload.ledger[payload.ledger.length - 1] : null;
   return {
@@ -378,7 +378,7 @@ export function insightState(payload: InsightPayload): HassState {
   };
 }
 
-export function codeState(payload: Pick<CodeUsagePayload, 'scannedAt' | 'activeBlock' | 'period' | 'today'>): HassState {
+export function codeState(payload: Pick<HassCodePayload, 'scannedAt' | 'activeBlock' | 'period' | 'today'>): HassState {
   const block = payload.activeBlock;
   const scannedAt = Date.parse(payload.scannedAt);
   const now = Number.isNaN(scannedAt) ? new Date() : new Date(scannedAt);

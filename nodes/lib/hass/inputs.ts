@@ -29,7 +29,7 @@ const codeSchema = z.object({
   today: z.object({ costUSD: z.number().finite() }),
 });
 
-export type CodeUsagePayload = z.infer<typeof codeSchema>;
+export type HassCodePayload = z.infer<typeof codeSchema>;
 
 /** Hosts named in one telemetry message: more are dropped, so the sensor set stays bounded. */
 export const MAX_TELEMETRY_HOSTS = 64;
@@ -49,7 +49,7 @@ const telemetrySchema = codeSchema.extend({
     .transform((hosts) => hosts.slice(0, MAX_TELEMETRY_HOSTS)),
 });
 
-export type TelemetryPayload = z.infer<typeof telemetrySchema>;
+export type HassTelemetryPayload = z.infer<typeof telemetrySchema>;
 
 const insightWindowSchema = z
   .object({ tokensPerPct: nullableNumber, elsewherePct: z.number().finite() })
@@ -61,7 +61,7 @@ const insightSchema = z.object({
   ledger: z.array(z.object({ at: z.string().nullable(), limit: z.string().nullable() })),
 });
 
-export type InsightPayload = z.infer<typeof insightSchema>;
+export type HassInsightPayload = z.infer<typeof insightSchema>;
 
 /** A claude-usage payload as claude-hass reads it. */
 export type HassUsagePayload = ReadUsagePayload;
@@ -69,9 +69,9 @@ export type HassUsagePayload = ReadUsagePayload;
 /** Any payload claude-hass makes a device of. */
 export type HassPayload =
   | { kind: 'usage'; payload: HassUsagePayload }
-  | { kind: 'code'; payload: CodeUsagePayload }
-  | { kind: 'telemetry'; payload: TelemetryPayload }
-  | { kind: 'insight'; payload: InsightPayload };
+  | { kind: 'code'; payload: HassCodePayload }
+  | { kind: 'telemetry'; payload: HassTelemetryPayload }
+  | { kind: 'insight'; payload: HassInsightPayload };
 
 /** Poll failure codes of claude-usage, as a Catch node sees them in msg.error.code. */
 const POLL_ERROR_CODES = ['SESSION_EXPIRED', 'FORBIDDEN', 'BLOCKED', 'RATE_LIMITED', 'NETWORK', 'HTTP_ERROR', 'BAD_RESPONSE', 'NO_CREDENTIALS', 'TOKEN_EXPIRED'];
@@ -86,9 +86,9 @@ const ALERT_STATUS = new Map<string, string>([
 
 export type HassInput =
   | { kind: 'usage'; payload: HassUsagePayload }
-  | { kind: 'code'; payload: CodeUsagePayload }
-  | { kind: 'telemetry'; payload: TelemetryPayload }
-  | { kind: 'insight'; payload: InsightPayload }
+  | { kind: 'code'; payload: HassCodePayload }
+  | { kind: 'telemetry'; payload: HassTelemetryPayload }
+  | { kind: 'insight'; payload: HassInsightPayload }
   | { kind: 'status'; account: string; status: string }
   | { kind: 'birth' }
   | { kind: 'remove'; label: string | null; payload: HassPayload | null }

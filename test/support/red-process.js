@@ -143,7 +143,8 @@ async function startNodeRed(opts = {}) {
     }
     await sleep(100);
   }
-  await instance.waitForLog(/Started flows|Starting flows/, 30_000);
+  // the runtime logs in its language (settings.js `lang`): English, or German for the locale tests
+  await instance.waitForLog(/Started flows|Starting flows|Flows werden gestartet|Flows sind gestartet/, 30_000);
   return instance;
 }
 

@@ -69,3 +69,30 @@ describe('German status texts (test helper)', () => {
     assert.deepEqual(statuses.at(-1), 'work zurückgesetzt');
   });
 });
+
+describe('status texts with values, in both languages (test helper)', () => {
+  const helper = testHelper();
+  afterEach(async () => {
+    await helper.unload();
+  });
+
+  /** The status a demo claude-code-usage shows once its first scan reported the active block. */
+  async function demoBlockStatus(lang) {
+    await helper.load(node('claude-code-usage', lang), [{ id: 'c1', type: 'claude-code-usage', name: '', mode: 'demo', interval: '3600', timezone: 'UTC', wires: [[], []] }]);
+    const c1 = helper.getNode('c1');
+    return new Promise((resolve) => {
+      c1.on('call:status', (call) => {
+        const text = call.args[0].text;
+        if (typeof text === 'string' && text.startsWith('$')) resolve(text);
+      });
+    });
+  }
+
+  it('claude-code-usage fills in cost, time left and end (English)', async () => {
+    assert.match(await demoBlockStatus('en-US'), /^\$\d+\.\d\d · \d+[hm]( \d+m)? left \(ends \d\d:\d\d\)$/);
+  });
+
+  it('claude-code-usage fills in cost, time left and end (German)', async () => {
+    assert.match(await demoBlockStatus('de'), /^\$\d+\.\d\d · noch \d+[hm]( \d+m)? \(endet \d\d:\d\d\)$/);
+  });
+});

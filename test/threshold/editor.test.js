@@ -30,12 +30,18 @@ describe('claude-threshold editor', function () {
     }
   });
 
-  it('shows the palette entry and a translated, validating edit dialog', async () => {
-    const page = await browser.newPage();
+  /** Opens the editor in a page of `context` (the browser's own when none) once th1 is loaded; uncaught page errors go to `errors`. */
+  async function openEditor(context = browser) {
+    const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(red.url);
     await page.waitForFunction(() => window.RED && RED.nodes && RED.nodes.node('th1'), null, { timeout: 60_000 });
+    return { page, errors };
+  }
+
+  it('shows the palette entry and a translated, validating edit dialog', async () => {
+    const { page, errors } = await openEditor();
 
     const checks = await page.evaluate(() => {
       const def = RED.nodes.getType('claude-threshold');
@@ -83,11 +89,7 @@ describe('claude-threshold editor', function () {
 
   it('speaks German to a German browser: palette label, dialog labels and help from locales/de', async () => {
     const context = await browser.newContext({ locale: 'de-DE' });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(red.url);
-    await page.waitForFunction(() => window.RED && RED.nodes && RED.nodes.node('th1'), null, { timeout: 60_000 });
+    const { page, errors } = await openEditor(context);
     const palette = await page.evaluate(() => {
       const def = RED.nodes.getType('claude-threshold');
       return { lang: RED.i18n.lang(), label: def.paletteLabel.call(def) };

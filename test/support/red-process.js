@@ -60,6 +60,7 @@ async function startNodeRed(opts = {}) {
     logging: { console: { level: 'info', metrics: false, audit: false } },
     editorTheme: { tours: false, projects: { enabled: false } },
     externalModules: { palette: { allowInstall: false } },
+    lang: 'en-US', // the runtime's texts in English whatever the machine's locale
     ...(opts.settings || {}),
   };
   fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify(settings, null, 2)};\n`);

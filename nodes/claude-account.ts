@@ -41,14 +41,14 @@ export = function (RED: NodeAPI) {
     const credentials = (node.credentials ?? {}) as AccountCredentials;
     const settings = accountSettings(config, requestTimeout(RED), proxyLogin(credentials.proxyUser, credentials.proxyPassword));
     if (typeof config.proxy === 'string' && splitProxyUrl(config.proxy.trim()).login) {
-      node.warn('the proxy URL holds a user name and password, which are saved and exported with the flow: open the account, which moves them into the Proxy login fields, and deploy');
+      node.warn(RED._('claude-account.warn.proxyLogin'));
     }
     const source = createSource(settings, credentials.sessionKey, () => {
       node.log('claude.ai rotated the session key; the new one is used until the next restart');
     });
     const cookieSetAt = typeof config.cookieSetAt === 'string' ? config.cookieSetAt : '';
     const dateProblem = settings.auth === 'cookie' ? cookieSetAtProblem(cookieSetAt) : null;
-    if (dateProblem) node.warn(`${dateProblem}: the cookie's expiry is unknown until the key is pasted again`);
+    if (dateProblem) node.warn(RED._('claude-account.warn.cookieDate', { problem: dateProblem }));
     const handle: AccountHandle = {
       settings,
       account: new Account(source),
@@ -67,8 +67,8 @@ export = function (RED: NodeAPI) {
     const refuse = (status: number, message: string) => res.status(status).json({ ok: false, code: status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST', message });
     if (!isJsonRequest(req)) return void refuse(415, JSON_ONLY);
     const body = req.body as (AccountProps & { id?: unknown; sessionKey?: unknown; proxyUser?: unknown; proxyPassword?: unknown }) | undefined;
-    if (!body || typeof body !== 'object' || Array.isArray(body)) return void refuse(400, 'expected a JSON object with the account properties');
-    if (body.auth !== undefined && !isAuthMode(body.auth)) return void refuse(400, 'auth must be cookie, claude-code or demo');
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return void refuse(400, RED._('claude-account.verify.refused.notObject'));
+    if (body.auth !== undefined && !isAuthMode(body.auth)) return void refuse(400, RED._('claude-account.verify.refused.auth'));
     const dateProblem = cookieSetAtProblem(body.cookieSetAt);
     if (dateProblem) return void refuse(400, dateProblem);
     const deployedNode = typeof body.id === 'string' ? RED.nodes.getNode(body.id) : null;
@@ -76,7 +76,7 @@ export = function (RED: NodeAPI) {
     let proxyPassword = typeof body.proxyPassword === 'string' ? body.proxyPassword : '';
     if (proxyPassword === STORED) {
       // the stored proxy password only of a deployed claude-account, and only to its own proxy
-      if (!deployed || typeof body.id !== 'string') return void refuse(400, 'the stored proxy password belongs to a deployed account: deploy first, or type the password');
+      if (!deployed || typeof body.id !== 'string') return void refuse(400, RED._('claude-account.verify.refused.storedProxyPassword'));
       const changed = changedDestinations(accountSettings(body) as unknown as Record<string, unknown>, deployed as unknown as Record<string, unknown>, ['proxy', 'transport']);
       if (changed.length) return void refuse(400, destinationRefusal(changed, 'the stored proxy password'));
       proxyPassword = (RED.nodes.getCredentials(body.id) as AccountCredentials | undefined)?.proxyPassword ?? '';
@@ -94,7 +94,7 @@ export = function (RED: NodeAPI) {
     if (settings.auth === 'claude-code') {
       // Claude Code's login file on this host: read only for a deployed node, with its own settings
       if (!deployed) {
-        return void res.json({ ok: false, code: 'NO_CREDENTIALS', message: 'Deploy this account first: Verify reads the Claude Code login file only for a deployed account, with its deployed settings' });
+        return void res.json({ ok: false, code: 'NO_CREDENTIALS', message: RED._('claude-account.verify.deployFirst') });
       }
       const changed = changedDestinations(settings as unknown as Record<string, unknown>, deployed as unknown as Record<string, unknown>, CLAUDE_CODE_DESTINATION);
       if (changed.length) return void refuse(400, destinationRefusal(changed, "the Claude Code login on this host"));

@@ -58,24 +58,24 @@ export = function (RED: NodeAPI) {
           try {
             fold.restore(kept, Date.now());
           } catch (err) {
-            node.warn(`the kept telemetry timeline is damaged and was dropped (${err instanceof Error ? err.message.slice(0, 200) : 'invalid'})`);
+            node.warn(RED._('claude-code-telemetry.warn.timelineDamaged', { reason: err instanceof Error ? err.message.slice(0, 200) : 'invalid' }));
           }
         }
       } catch (err) {
-        node.warn(`could not read the kept telemetry timeline: ${err instanceof Error ? err.message : String(err)}`);
+        node.warn(RED._('claude-code-telemetry.warn.timelineUnread', { error: err instanceof Error ? err.message : String(err) }));
       }
     })();
 
     function statusFor(report: TelemetryPayload, now: number): void {
       const b = report.activeBlock;
-      const machines = report.hosts.length === 1 ? '1 machine' : `${report.hosts.length} machines`;
+      const machines = report.hosts.length === 1 ? RED._('claude-code-telemetry.status.oneMachine') : RED._('claude-code-telemetry.status.machines', { n: report.hosts.length });
       if (b) {
         const left = formatDuration((Date.parse(b.endTime) - now) / 60_000);
-        node.status({ fill: 'green', shape: 'dot', text: `$${b.costUSD.toFixed(2)} · ${left} left (ends ${formatClock(new Date(b.endTime), config.timeZone, new Date(now))}) · ${machines}` });
+        node.status({ fill: 'green', shape: 'dot', text: RED._('claude-code-telemetry.status.block', { cost: b.costUSD.toFixed(2), left, end: formatClock(new Date(b.endTime), config.timeZone, new Date(now)), machines }) });
       } else if (report.hosts.length) {
-        node.status({ fill: 'grey', shape: 'ring', text: `no active block · today $${report.today.costUSD.toFixed(2)} · ${machines}` });
+        node.status({ fill: 'grey', shape: 'ring', text: RED._('claude-code-telemetry.status.idle', { cost: report.today.costUSD.toFixed(2), machines }) });
       } else {
-        node.status({ fill: 'grey', shape: 'ring', text: 'waiting for telemetry' });
+        node.status({ fill: 'grey', shape: 'ring', text: RED._('claude-code-telemetry.status.waiting') });
       }
     }
 
@@ -83,7 +83,7 @@ export = function (RED: NodeAPI) {
       for (const model of pricer.unknownModels) {
         if (warnedModels.has(model)) continue;
         warnedModels.add(model);
-        node.warn(`no price for model "${model.slice(0, 100)}" and no cost_usd in its records: its tokens are counted at $0`);
+        node.warn(RED._('claude-code-telemetry.warn.noPrice', { model: model.slice(0, 100) }));
       }
     }
 
@@ -101,7 +101,7 @@ export = function (RED: NodeAPI) {
       const state = fold.toState();
       saving = saving
         .then(() => contextSet(node.context(), STATE_KEY, state))
-        .catch((err: unknown) => node.warn(`could not keep the telemetry timeline: ${err instanceof Error ? err.message : String(err)}`));
+        .catch((err: unknown) => node.warn(RED._('claude-code-telemetry.warn.timelineNotKept', { error: err instanceof Error ? err.message : String(err) })));
     }
 
     /**
@@ -143,7 +143,7 @@ export = function (RED: NodeAPI) {
       try {
         evaluate(false);
       } catch (err) {
-        node.error(`telemetry report failed: ${err instanceof Error ? err.message : String(err)}`);
+        node.error(RED._('claude-code-telemetry.error.report', { error: err instanceof Error ? err.message : String(err) }));
       }
       tickTimer = setTimeout(tick, TICK_MS);
     }
@@ -151,7 +151,7 @@ export = function (RED: NodeAPI) {
     const token = typeof node.credentials?.token === 'string' ? node.credentials.token : '';
     if (!token) {
       // an imported flow carries no credentials: not an error, a step left to do
-      node.status({ fill: 'yellow', shape: 'ring', text: 'no token: open the node and deploy' });
+      node.status({ fill: 'yellow', shape: 'ring', text: RED._('claude-code-telemetry.status.noToken') });
       node.log('no token yet: open the node (the editor generates one) and deploy');
     } else {
       try {
@@ -165,17 +165,17 @@ export = function (RED: NodeAPI) {
             if (result.changed) scheduleFlush();
             return result;
           }),
-          onError: (err) => node.error(`telemetry request failed: ${err instanceof Error ? err.message : String(err)}`),
+          onError: (err) => node.error(RED._('claude-code-telemetry.error.request', { error: err instanceof Error ? err.message : String(err) })),
           errorBody: otlpStatus,
         });
-        node.status({ fill: 'grey', shape: 'ring', text: 'waiting for telemetry' });
+        node.status({ fill: 'grey', shape: 'ring', text: RED._('claude-code-telemetry.status.waiting') });
       } catch (err) {
         if (err instanceof PathTakenError) {
-          node.status({ fill: 'red', shape: 'ring', text: `path taken: ${err.path}` });
-          node.error(`${err.path} is served by another node: give this node another path`);
+          node.status({ fill: 'red', shape: 'ring', text: RED._('claude-code-telemetry.status.pathTaken', { path: err.path }) });
+          node.error(RED._('claude-code-telemetry.error.pathTaken', { path: err.path }));
         } else {
-          const text = err instanceof BadPathError ? `invalid path: ${err.message}` : err instanceof Error ? err.message : String(err);
-          node.status({ fill: 'red', shape: 'ring', text: 'cannot listen' });
+          const text = err instanceof BadPathError ? RED._('claude-code-telemetry.error.badPath', { error: err.message }) : err instanceof Error ? err.message : String(err);
+          node.status({ fill: 'red', shape: 'ring', text: RED._('claude-code-telemetry.status.cannotListen') });
           node.error(text);
         }
       }

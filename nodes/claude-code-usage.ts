@@ -47,7 +47,7 @@ export = function (RED: NodeAPI) {
     try {
       config = readConfig(def as unknown as Record<string, unknown>);
     } catch (err) {
-      node.status({ fill: 'red', shape: 'ring', text: 'invalid prices' });
+      node.status({ fill: 'red', shape: 'ring', text: RED._('claude-code-usage.status.invalidPrices') });
       node.error(err instanceof Error ? err.message : String(err));
       return;
     }
@@ -65,7 +65,7 @@ export = function (RED: NodeAPI) {
     // Scans run one at a time; the requests made during a scan are served by the next one.
     const scans = new CoalescingRunner<Waiter>(
       (waiting) => scanOnce(waiting),
-      (err: unknown) => node.error(`scan failed: ${err instanceof Error ? err.message : String(err)}`),
+      (err: unknown) => node.error(RED._('claude-code-usage.error.scanFailed', { error: err instanceof Error ? err.message : String(err) })),
     );
     let timer: NodeJS.Timeout | null = null;
 
@@ -103,7 +103,7 @@ export = function (RED: NodeAPI) {
         reader.restore(loaded.state.reader);
         saved = { reader: reader.revision, store: store.revision, at: Date.now() };
       } else if (loaded.reason === 'foreign') node.log(`scan state not used (${loaded.detail}): reading every log file`);
-      else if (loaded.reason !== 'missing') node.warn(`scan state not used (${loaded.detail}): reading every log file`);
+      else if (loaded.reason !== 'missing') node.warn(RED._('claude-code-usage.warn.stateNotUsed', { detail: loaded.detail }));
     }
 
     /** Writes the state when it changed: at once after the first scan and on close, else at most every SAVE_EVERY_MS. */
@@ -121,9 +121,9 @@ export = function (RED: NodeAPI) {
       const b = report.activeBlock;
       if (b) {
         const left = formatDuration((Date.parse(b.endTime) - now) / 60_000);
-        node.status({ fill: 'green', shape: 'dot', text: `$${b.costUSD.toFixed(2)} · ${left} left (ends ${formatClock(new Date(b.endTime), config.timeZone, new Date(now))})` });
+        node.status({ fill: 'green', shape: 'dot', text: RED._('claude-code-usage.status.block', { cost: b.costUSD.toFixed(2), left, end: formatClock(new Date(b.endTime), config.timeZone, new Date(now)) }) });
       } else {
-        node.status({ fill: 'grey', shape: 'ring', text: `no active block · today $${report.today.costUSD.toFixed(2)}` });
+        node.status({ fill: 'grey', shape: 'ring', text: RED._('claude-code-usage.status.idle', { cost: report.today.costUSD.toFixed(2) }) });
       }
     }
 
@@ -131,7 +131,7 @@ export = function (RED: NodeAPI) {
       for (const model of pricer.unknownModels) {
         if (warnedModels.has(model)) continue;
         warnedModels.add(model);
-        node.warn(`no price for model "${model}": its tokens are counted at $0 (add it under Prices)`);
+        node.warn(RED._('claude-code-usage.warn.noPrice', { model }));
       }
     }
 
@@ -140,7 +140,7 @@ export = function (RED: NodeAPI) {
       if (recalculate) reader.reset();
       if (reader.roots.length === 0) reader.roots.push(...projectRoots(config.configDir));
       if (reader.roots.length === 0) {
-        node.status({ fill: 'yellow', shape: 'ring', text: 'no Claude Code logs found' });
+        node.status({ fill: 'yellow', shape: 'ring', text: RED._('claude-code-usage.status.noLogs') });
       }
       loadState();
       const stats = await reader.scan();
@@ -162,7 +162,7 @@ export = function (RED: NodeAPI) {
           for (const w of waiting) w.done();
           return;
         }
-        if (stats.corruptLines > 0) node.warn(`skipped ${stats.corruptLines} unreadable log line(s): not JSON, or longer than 64 MiB`);
+        if (stats.corruptLines > 0) node.warn(RED._('claude-code-usage.warn.corruptLines', { lines: stats.corruptLines }));
         warnNewUnknownModels();
         const now = Date.now();
         const report = buildReport(demo ?? store, config, now);
@@ -183,9 +183,9 @@ export = function (RED: NodeAPI) {
         void saveState(false);
       } catch (err) {
         const error = err instanceof Error ? err : new Error(String(err));
-        node.status({ fill: 'red', shape: 'ring', text: 'scan failed' });
+        node.status({ fill: 'red', shape: 'ring', text: RED._('claude-code-usage.status.scanFailed') });
         if (waiting.length) for (const w of waiting) w.done(error);
-        else node.error(`scan failed: ${error.message}`, { topic: config.host });
+        else node.error(RED._('claude-code-usage.error.scanFailed', { error: error.message }), { topic: config.host });
       }
     }
 
@@ -219,7 +219,7 @@ export = function (RED: NodeAPI) {
       finish.then(() => done(), () => done());
     });
 
-    node.status({ fill: 'grey', shape: 'ring', text: demo ? 'demo' : 'reading logs…' });
+    node.status({ fill: 'grey', shape: 'ring', text: RED._(demo ? 'claude-code-usage.status.demo' : 'claude-code-usage.status.reading') });
     tick();
   }
 

@@ -33,22 +33,22 @@ export = function (RED: NodeAPI) {
         if (start.note) node.log(start.note);
         node.status(describeInsight(buildReport(state, settings, Date.now())));
       },
-      (err: unknown) => node.error(`could not read the kept insight state: ${String(err)}`),
+      (err: unknown) => node.error(RED._('claude-insight.error.stateUnread', { error: String(err) })),
     );
-    node.status({ fill: 'grey', shape: 'ring', text: 'waiting for usage' });
+    node.status({ fill: 'grey', shape: 'ring', text: RED._('claude-insight.status.waiting') });
 
     async function handle(msg: NodeMessageInFlow & { insight?: unknown; alert?: unknown }, send: (msg: Array<NodeMessage | NodeMessage[] | null>) => void): Promise<void> {
       const result = step(state, msg, settings, Date.now());
       for (const problem of result.problems) node.warn(problem);
       if (result.otherAccount !== null && !otherAccounts.has(result.otherAccount) && otherAccounts.size < OTHER_ACCOUNTS_WARNED) {
         otherAccounts.add(result.otherAccount);
-        node.warn(`ignoring usage of account "${result.otherAccount}": this node follows "${result.state.account ?? settings.account}"`);
+        node.warn(RED._('claude-insight.warn.otherAccount', { other: result.otherAccount, account: result.state.account ?? settings.account }));
       }
       let saved: Promise<void> = Promise.resolve();
       if (result.changed) {
         state = result.state;
         saved = contextSet(context, STATE_KEY, state).catch((err: unknown) => {
-          throw new Error(`could not store the insight state: ${String(err)}`);
+          throw new Error(RED._('claude-insight.error.stateNotStored', { error: String(err) }));
         });
       }
       if (result.report || result.alerts.length > 0) {
@@ -57,7 +57,7 @@ export = function (RED: NodeAPI) {
         send([out1, out2.length > 0 ? out2 : null]);
       }
       if (result.report) node.status(describeInsight(result.report));
-      else if (result.problems.length > 0 && result.changed === false && result.otherAccount === null) node.status({ fill: 'yellow', shape: 'ring', text: 'bad input' });
+      else if (result.problems.length > 0 && result.changed === false && result.otherAccount === null) node.status({ fill: 'yellow', shape: 'ring', text: RED._('claude-insight.status.badInput') });
       await saved;
     }
 

@@ -52,11 +52,11 @@ function throttleMs(value: unknown): number {
   return (Number.isFinite(n) && n >= 0 ? Math.min(n, 3600) : DEFAULT_THROTTLE_S) * 1000;
 }
 
-function statusOf(kept: KeptStatusline): string {
+function statusOf(kept: KeptStatusline, _: NodeAPI['_']): string {
   const parts: string[] = [kept.claudeCode.host];
-  if (kept.windows.session) parts.push(`5h ${formatPct(kept.windows.session.pct)}%`);
-  if (kept.windows.weekly) parts.push(`wk ${formatPct(kept.windows.weekly.pct)}%`);
-  if (hasNoWindows(kept)) parts.push('no rate_limits');
+  if (kept.windows.session) parts.push(_('claude-statusline.status.session', { pct: formatPct(kept.windows.session.pct) }));
+  if (kept.windows.weekly) parts.push(_('claude-statusline.status.weekly', { pct: formatPct(kept.windows.weekly.pct) }));
+  if (hasNoWindows(kept)) parts.push(_('claude-statusline.status.noWindows'));
   parts.push(new Date(kept.receivedAt).toTimeString().slice(0, 5));
   return parts.join(' · ');
 }
@@ -65,11 +65,11 @@ export = function (RED: NodeAPI) {
   RED.httpAdmin.get('/claude-statusline/scripts/:name', RED.auth.needsPermission('claude-statusline.read'), (req: Request, res: Response) => {
     const name = String(req.params.name);
     if (!SCRIPTS.has(name)) {
-      res.status(404).json({ error: 'no such script' });
+      res.status(404).json({ error: RED._('claude-statusline.error.noScript') });
       return;
     }
     readFile(join(SCRIPTS_DIR, name), (err, data) => {
-      if (err || data.length > SCRIPT_MAX_BYTES) res.status(404).json({ error: 'the script is missing from the package' });
+      if (err || data.length > SCRIPT_MAX_BYTES) res.status(404).json({ error: RED._('claude-statusline.error.scriptMissing') });
       else res.type('text/plain; charset=utf-8').send(data);
     });
   });
@@ -106,18 +106,18 @@ export = function (RED: NodeAPI) {
 
     function read(key: string): Promise<unknown> {
       return contextGet(context, key).catch((err: Error) => {
-        node.warn(`could not read the kept ${key}: ${err.message}`);
+        node.warn(RED._('claude-statusline.warn.unread', { name: key, error: err.message }));
         return undefined;
       });
     }
 
     function keep(key: string, value: unknown): void {
-      contextSet(context, key, value).catch((err: Error) => node.warn(`could not keep ${key}: ${err.message}`));
+      contextSet(context, key, value).catch((err: Error) => node.warn(RED._('claude-statusline.warn.notKept', { name: key, error: err.message })));
     }
 
     /** A kept value that does not read back is dropped, with one warning, and never trusted. */
     function damaged(key: string): void {
-      node.warn(`dropped the kept ${key}: it is damaged`);
+      node.warn(RED._('claude-statusline.warn.damaged', { name: key }));
       keep(key, undefined);
     }
 
@@ -134,12 +134,12 @@ export = function (RED: NodeAPI) {
           else damaged('history');
         }
       })
-      .catch((err: unknown) => node.warn(`could not restore the kept state: ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err: unknown) => node.warn(RED._('claude-statusline.warn.notRestored', { error: err instanceof Error ? err.message : String(err) })));
 
     function showStatus(): void {
       if (closed || !receiver) return;
-      if (!kept) node.status({ fill: 'grey', shape: 'ring', text: 'waiting for the first report' });
-      else node.status({ fill: hasNoWindows(kept) ? 'yellow' : 'green', shape: hasNoWindows(kept) ? 'ring' : 'dot', text: statusOf(kept) });
+      if (!kept) node.status({ fill: 'grey', shape: 'ring', text: RED._('claude-statusline.status.waiting') });
+      else node.status({ fill: hasNoWindows(kept) ? 'yellow' : 'green', shape: hasNoWindows(kept) ? 'ring' : 'dot', text: statusOf(kept, RED._) });
     }
 
     function payloadAt(now: Date): StatuslinePayload | null {
@@ -202,7 +202,7 @@ export = function (RED: NodeAPI) {
     async function take(req: ReceivedRequest): Promise<ReceiverAnswer> {
       const reading = parseStatuslineBody(req.body.toString('utf8'));
       if (!reading.ok) {
-        warnOnce(`refused a report: ${reading.error}`);
+        warnOnce(RED._('claude-statusline.warn.refused', { error: reading.error }));
         return { status: 400, json: { error: reading.error } };
       }
       for (const w of reading.warnings) warnOnce(w);
@@ -216,7 +216,7 @@ export = function (RED: NodeAPI) {
     }
 
     if (token === '') {
-      node.status({ fill: 'yellow', shape: 'ring', text: 'no token: open the node and deploy' });
+      node.status({ fill: 'yellow', shape: 'ring', text: RED._('claude-statusline.status.noToken') });
       node.log('no token set: open the node, which fills one in, and deploy');
     } else {
       try {
@@ -232,13 +232,13 @@ export = function (RED: NodeAPI) {
               handle: take,
             },
           ],
-          onError: (err) => node.error(`could not take a report: ${err instanceof Error ? err.message : String(err)}`),
+          onError: (err) => node.error(RED._('claude-statusline.error.report', { error: err instanceof Error ? err.message : String(err) })),
         });
         showStatus();
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        node.status({ fill: 'red', shape: 'ring', text: err instanceof PathTakenError ? `path in use: ${err.path}` : message.slice(0, 60) });
-        node.error(err instanceof PathTakenError ? `${message}: give this node another path` : message);
+        node.status({ fill: 'red', shape: 'ring', text: err instanceof PathTakenError ? RED._('claude-statusline.status.pathInUse', { path: err.path }) : message.slice(0, 60) });
+        node.error(err instanceof PathTakenError ? RED._('claude-statusline.error.pathInUse', { error: message }) : message);
       }
     }
 

@@ -27,11 +27,11 @@ export = function (RED: NodeAPI) {
         if (stored === undefined) return;
         const restored = restoreState(stored);
         if (restored) state = restored;
-        else node.warn('stored threshold state was not recognised; starting fresh');
+        else node.warn(RED._('claude-threshold.warn.stateUnrecognised'));
       },
-      (err: unknown) => node.error(`could not read the stored threshold state: ${String(err)}`),
+      (err: unknown) => node.error(RED._('claude-threshold.error.stateUnread', { error: String(err) })),
     );
-    node.status({ fill: 'grey', shape: 'ring', text: 'waiting for usage' });
+    node.status({ fill: 'grey', shape: 'ring', text: RED._('claude-threshold.status.waiting') });
 
     /** Keeps `next` in memory at once (the next message sees it) and in the context store. */
     async function save(next: EngineState): Promise<void> {
@@ -39,7 +39,7 @@ export = function (RED: NodeAPI) {
       try {
         await contextSet(context, STATE_KEY, next);
       } catch (err) {
-        throw new Error(`could not store the threshold state: ${String(err)}`);
+        throw new Error(RED._('claude-threshold.error.stateNotStored', { error: String(err) }));
       }
     }
 
@@ -47,13 +47,13 @@ export = function (RED: NodeAPI) {
       if (msg.reset === true) {
         const account = typeof msg.topic === 'string' ? msg.topic : '';
         await save(clearAccount(state, account));
-        node.status({ fill: 'grey', shape: 'ring', text: account ? `reset ${account}` : 'reset' });
+        node.status({ fill: 'grey', shape: 'ring', text: account ? RED._('claude-threshold.status.resetAccount', { account }) : RED._('claude-threshold.status.reset') });
         return;
       }
       const result = judge(state, msg.payload, settings, Date.now());
       for (const problem of result.problems) node.warn(problem);
       if (result.account === null) {
-        node.status({ fill: 'yellow', shape: 'ring', text: 'bad input' });
+        node.status({ fill: 'yellow', shape: 'ring', text: RED._('claude-threshold.status.badInput') });
         return;
       }
       const saved = save(result.state);
@@ -61,7 +61,7 @@ export = function (RED: NodeAPI) {
 
       const several = Object.keys(state.accounts).length > 1;
       const view = describeAccount(state.accounts[result.account] ?? {}, settings, result.now, several ? `${result.account}: ` : '');
-      node.status(result.problems.length > 0 ? { fill: 'yellow', shape: 'ring', text: `bad input · ${view.text}` } : view);
+      node.status(result.problems.length > 0 ? { fill: 'yellow', shape: 'ring', text: RED._('claude-threshold.status.badInputView', { view: view.text }) } : view);
       await saved;
     }
 

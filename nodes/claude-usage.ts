@@ -32,11 +32,11 @@ function toUsageError(err: unknown): UsageError {
   return new UsageError('BAD_RESPONSE', e?.message ?? String(err));
 }
 
-function successStatus(p: UsagePayload): string {
+function successStatus(p: UsagePayload, _: NodeAPI['_']): string {
   const parts: string[] = [];
-  if (p.session) parts.push(`5h ${formatPct(p.session.pct)}%`);
-  if (p.weekly) parts.push(`wk ${formatPct(p.weekly.pct)}%`);
-  if (parts.length === 0) parts.push('no limits reported');
+  if (p.session) parts.push(_('claude-usage.status.session', { pct: formatPct(p.session.pct) }));
+  if (p.weekly) parts.push(_('claude-usage.status.weekly', { pct: formatPct(p.weekly.pct) }));
+  if (parts.length === 0) parts.push(_('claude-usage.status.noLimits'));
   const time = new Date(p.fetchedAt).toTimeString().slice(0, 5);
   return `${parts.join(' · ')} · ${time}`;
 }
@@ -48,8 +48,8 @@ export = function (RED: NodeAPI) {
     const node = this;
     const accountNode = RED.nodes.getNode(config.account) as (Node & AccountHandle) | null;
     if (!accountNode?.account) {
-      node.status({ fill: 'red', shape: 'ring', text: 'no account' });
-      node.on('input', (_msg, _send, done) => done(new Error('no claude-account is configured for this node')));
+      node.status({ fill: 'red', shape: 'ring', text: RED._('claude-usage.status.noAccount') });
+      node.on('input', (_msg, _send, done) => done(new Error(RED._('claude-usage.error.noAccount'))));
       return;
     }
     const { account } = accountNode;
@@ -70,19 +70,19 @@ export = function (RED: NodeAPI) {
     const polls = new CoalescingRunner<Waiter>(
       (batch) => poll(batch),
       // poll() handles its own failures; this is the last guard so the node (and Node-RED) lives on
-      (err: unknown) => node.error(`poll failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`),
+      (err: unknown) => node.error(RED._('claude-usage.error.unexpected', { error: err instanceof Error ? err.message : String(err) })),
     );
 
     function kept(key: string): Promise<unknown> {
       return contextGet(context, key).catch((err: Error) => {
-        node.warn(`could not read kept ${key}: ${err.message}`);
+        node.warn(RED._('claude-usage.warn.unread', { name: key, error: err.message }));
         return undefined;
       });
     }
 
     /** A kept value that does not read back is dropped, with one warning, and never trusted. */
     function damaged(key: string): void {
-      node.warn(`dropped the kept ${key}: it is damaged`);
+      node.warn(RED._('claude-usage.warn.damaged', { name: key }));
       keep(key, undefined);
     }
 
@@ -105,10 +105,10 @@ export = function (RED: NodeAPI) {
           else damaged('last');
         }
       })
-      .catch((err: unknown) => node.warn(`could not restore the kept state: ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err: unknown) => node.warn(RED._('claude-usage.warn.notRestored', { error: err instanceof Error ? err.message : String(err) })));
 
     function keep(key: string, value: unknown): void {
-      contextSet(context, key, value).catch((err: Error) => node.warn(`could not keep ${key}: ${err.message}`));
+      contextSet(context, key, value).catch((err: Error) => node.warn(RED._('claude-usage.warn.notKept', { name: key, error: err.message })));
     }
 
     function sendAlerts(alerts: Alert[]): void {
@@ -138,7 +138,7 @@ export = function (RED: NodeAPI) {
     async function poll(batch: Waiter[]): Promise<void> {
       await restored;
       if (closed) return release(batch);
-      node.status({ fill: 'blue', shape: 'dot', text: 'polling…' });
+      node.status({ fill: 'blue', shape: 'dot', text: RED._('claude-usage.status.polling') });
       try {
         const snapshot = await account.fetchUsage();
         if (closed) return release(batch);
@@ -162,7 +162,7 @@ export = function (RED: NodeAPI) {
           w.done();
         });
         sendAlerts(outcome.alerts);
-        node.status({ fill: 'green', shape: 'dot', text: successStatus(payload) });
+        node.status({ fill: 'green', shape: 'dot', text: successStatus(payload, RED._) });
         spell.clear();
         schedule(null);
       } catch (caught) {

@@ -1,6 +1,6 @@
 'use strict';
-// What `npm publish` would ship: every node's compiled .js with its editor .html and locale
-// beside it, the icons where Node-RED looks (next to the node files), and the examples.
+// What `npm publish` would ship: every node's compiled .js with its editor .html and its texts
+// and help in every language beside it, the icons where Node-RED looks (next to the node files), and the examples.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -23,11 +23,14 @@ describe('package contents', function () {
     assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['undici', 'zod']);
   });
 
-  it('ships each node with its editor file and locale, and the icons beside them', () => {
+  it('ships each node with its editor file, texts and help in every language, and the icons beside them', () => {
     for (const [type, file] of Object.entries(pkg['node-red'].nodes)) {
       assert.ok(files.has(file), `${file}`);
       assert.ok(files.has(file.replace(/\.js$/, '.html')), `${type} editor`);
-      if (fs.existsSync(path.join(root, 'nodes', 'locales', 'en-US', `${type}.json`))) assert.ok(files.has(`dist/nodes/locales/en-US/${type}.json`), `${type} locale`);
+      for (const lang of fs.readdirSync(path.join(root, 'nodes', 'locales'))) {
+        assert.ok(files.has(`dist/nodes/locales/${lang}/${type}.json`), `${type} ${lang} texts`);
+        assert.ok(files.has(`dist/nodes/locales/${lang}/${type}.html`), `${type} ${lang} help`);
+      }
     }
     const icons = [...files].filter((f) => f.startsWith('dist/nodes/icons/'));
     assert.ok(icons.length >= 5, 'icons next to the node files');

@@ -1,6 +1,7 @@
 'use strict';
 // Which Node-RED the suite runs against: NODE_RED_DIR (set by scripts/test.js for the
 // Node-RED 5 run), else the dev dependency (4.1).
+const fs = require('node:fs');
 const path = require('node:path');
 const helper = require('node-red-node-test-helper');
 
@@ -24,13 +25,66 @@ function testHelper() {
 }
 
 const root = path.resolve(__dirname, '..', '..');
-/** A compiled node module, e.g. node('claude-usage'). */
-function node(name) {
-  return require(path.join(root, 'dist', 'nodes', `${name}.js`));
+const locales = path.join(root, 'dist', 'nodes', 'locales');
+
+const translators = new Map();
+/**
+ * RED._ as Node-RED gives it to a node set: the set's own catalog (locales/<lang>/<name>.json),
+ * English where a language lacks a key, `__name__` filled in, on the i18next of the Node-RED
+ * under test. The test helper's own RED._ answers the key itself; a key no catalog holds
+ * throws here, so a test fails on it.
+ */
+function translator(name, lang = 'en-US') {
+  const id = `${name}:${lang}`;
+  if (!translators.has(id)) {
+    const i18next = require(require.resolve('i18next', { paths: [nodeRedDir()] }));
+    const resources = {};
+    for (const l of fs.readdirSync(locales)) {
+      const file = path.join(locales, l, `${name}.json`);
+      if (fs.existsSync(file)) resources[l] = { [name]: JSON.parse(fs.readFileSync(file, 'utf8')) };
+    }
+    const missing = [];
+    const i18n = i18next.createInstance();
+    i18n.init({
+      lng: lang,
+      fallbackLng: 'en-US',
+      ns: [name],
+      defaultNS: name,
+      resources,
+      initAsync: false,
+      showSupportNotice: false,
+      keySeparator: '.',
+      nsSeparator: ':',
+      interpolation: { unescapeSuffix: 'HTML', escapeValue: false, prefix: '__', suffix: '__' },
+      saveMissing: true,
+      missingKeyHandler: (_lngs, _ns, key) => missing.push(key),
+    });
+    translators.set(id, (key, vars) => {
+      const text = i18n.t(key, vars);
+      if (missing.length) throw new Error(`no message ${missing.splice(0).join(', ')} in locales/${lang}/${name}.json`);
+      return text;
+    });
+  }
+  return translators.get(id);
+}
+
+const nodes = new Map();
+/**
+ * A compiled node module, e.g. node('claude-usage'), with RED._ translating from the node's
+ * catalog in `lang`.
+ */
+function node(name, lang = 'en-US') {
+  const id = `${name}:${lang}`;
+  if (!nodes.has(id)) {
+    const mod = require(path.join(root, 'dist', 'nodes', `${name}.js`));
+    const _ = translator(name, lang);
+    nodes.set(id, (RED) => mod(new Proxy(RED, { get: (target, prop) => (prop === '_' ? _ : Reflect.get(target, prop)) })));
+  }
+  return nodes.get(id);
 }
 /** A compiled library module, e.g. lib('format'). */
 function lib(name) {
   return require(path.join(root, 'dist', 'nodes', 'lib', `${name}.js`));
 }
 
-module.exports = { nodeRedDir, nodeRedVersion, testHelper, node, lib, root };
+module.exports = { nodeRedDir, nodeRedVersion, testHelper, node, lib, root, translator };

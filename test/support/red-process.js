@@ -60,6 +60,7 @@ async function startNodeRed(opts = {}) {
     logging: { console: { level: 'info', metrics: false, audit: false } },
     editorTheme: { tours: false, projects: { enabled: false } },
     externalModules: { palette: { allowInstall: false } },
+    lang: 'en-US', // the runtime's texts in English whatever the machine's locale
     ...(opts.settings || {}),
   };
   fs.writeFileSync(path.join(userDir, 'settings.js'), `module.exports = ${JSON.stringify(settings, null, 2)};\n`);
@@ -144,7 +145,8 @@ async function startNodeRed(opts = {}) {
     }
     await sleep(100);
   }
-  await instance.waitForLog(/Started flows|Starting flows/, 30_000);
+  // the runtime logs in its language (settings.js `lang`): English, or German for the locale tests
+  await instance.waitForLog(/Started flows|Starting flows|Flows werden gestartet|Flows sind gestartet/, 30_000);
   return instance;
 }
 

@@ -1,6 +1,6 @@
 'use strict';
-// The claude-threshold edit dialog in a real editor (Chromium): labels come from the
-// locale file, lists and numbers are validated as the node reads them.
+// The claude-threshold edit dialog in a real editor (Chromium): labels and help come from the
+// locale files of the browser's language, lists and numbers are validated as the node reads them.
 const assert = require('node:assert/strict');
 const { chromium } = require('playwright-core');
 const { startNodeRed } = require('../support/red-process');
@@ -30,12 +30,18 @@ describe('claude-threshold editor', function () {
     }
   });
 
-  it('shows the palette entry and a translated, validating edit dialog', async () => {
-    const page = await browser.newPage();
+  /** Opens the editor in a page of `context` (the browser's own when none) once th1 is loaded; uncaught page errors go to `errors`. */
+  async function openEditor(context = browser) {
+    const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(red.url);
     await page.waitForFunction(() => window.RED && RED.nodes && RED.nodes.node('th1'), null, { timeout: 60_000 });
+    return { page, errors };
+  }
+
+  it('shows the palette entry and a translated, validating edit dialog', async () => {
+    const { page, errors } = await openEditor();
 
     const checks = await page.evaluate(() => {
       const def = RED.nodes.getType('claude-threshold');
@@ -79,5 +85,31 @@ describe('claude-threshold editor', function () {
     const help = await page.evaluate(() => $('script[data-help-name="claude-threshold"]').html() || '');
     assert.match(help, /<h3>Inputs<\/h3>/);
     assert.deepEqual(errors, []);
+  });
+
+  it('speaks German to a German browser: palette label, dialog labels and help from locales/de', async () => {
+    const context = await browser.newContext({ locale: 'de-DE' });
+    const { page, errors } = await openEditor(context);
+    const palette = await page.evaluate(() => {
+      const def = RED.nodes.getType('claude-threshold');
+      return { lang: RED.i18n.lang(), label: def.paletteLabel.call(def) };
+    });
+    assert.match(palette.lang, /^de/);
+    assert.equal(palette.label, 'Schwellwert');
+
+    await page.evaluate(() => RED.editor.edit(RED.nodes.node('th1')));
+    await page.waitForSelector('#node-input-session', { state: 'visible' });
+    const labels = await page.evaluate(() => $('#dialog-form label').text());
+    assert.match(labels, /5 Stunden/);
+    assert.match(labels, /Ruhezeit/);
+    assert.doesNotMatch(labels, /Cooldown/);
+    assert.doesNotMatch(labels, /claude-threshold\.label/, 'every label is translated');
+
+    const help = await page.evaluate(() => RED.nodes.getNodeHelp('claude-threshold') || '');
+    assert.match(help, /<h3>Eingaben<\/h3>/);
+    assert.match(help, /Macht aus <code>claude-usage<\/code>-Nachrichten Meldungen/);
+    assert.doesNotMatch(help, /<h3>Inputs<\/h3>/);
+    assert.deepEqual(errors, []);
+    await context.close();
   });
 });

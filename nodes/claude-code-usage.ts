@@ -190,7 +190,8 @@ export = function (RED: NodeAPI) {
     }
 
     function tick(): void {
-      scans.request();
+      // a scan still running (a first scan of a big tree, say) is this tick's scan
+      if (!scans.busy) scans.request();
       timer = setTimeout(tick, config.intervalMs);
     }
 

@@ -1,7 +1,12 @@
-// Node configs carry `version`: the shape of properties they were saved with. A config saved
-// before versions existed has none and counts as 0. On load every config is brought to
+// Node configs carry `version`: the shape of properties they were created with. A config
+// from before versions existed has none and counts as 0. On load every config is brought to
 // CONFIG_VERSION by the steps after its own version, in order, so a flow saved by an older
 // release behaves as it did. A config from a newer release is used as it is.
+//
+// Node-RED's editor saves `version` only for a node created with a release that has it (a
+// property without a field in the dialog keeps its value): an old node that is edited and
+// saved again still has none. So a step must also be right for a config already in the newer
+// shape, changing only what is still in the old one.
 
 /** The shape this release saves; the editors' `version` default is the same number. */
 export const CONFIG_VERSION = 1;

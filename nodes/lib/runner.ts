@@ -11,6 +11,8 @@ export class CoalescingRunner<W> {
   private chain: Promise<void> = Promise.resolve();
   /** The waiters of the run asked for but not started yet. */
   private next: W[] | null = null;
+  /** Runs asked for and not ended yet. */
+  private unfinished = 0;
 
   constructor(
     private readonly job: (batch: W[]) => Promise<void>,
@@ -25,12 +27,27 @@ export class CoalescingRunner<W> {
     }
     const batch: W[] = waiter === undefined ? [] : [waiter];
     this.next = batch;
+    this.unfinished++;
     this.chain = this.chain
       .then(() => {
         if (this.next === batch) this.next = null;
         return this.job(batch);
       })
-      .catch(this.onError);
+      .catch((err: unknown) => {
+        try {
+          this.onError(err);
+        } catch {
+          // telling of a failure failed too: the next run must still come
+        }
+      })
+      .finally(() => {
+        this.unfinished--;
+      });
+  }
+
+  /** True while a run is under way or asked for (a timer's request can then wait its turn). */
+  get busy(): boolean {
+    return this.unfinished > 0;
   }
 
   /** The waiters of the run not started yet, taken out of it (a closing node answers them). */

@@ -6,6 +6,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { lib, root } = require('../support/node-red');
+const { limitWallLine } = require('../support/claude-logs');
 
 const { Pricer, requestCost, PRICE_TABLE, buildTimelines, priceAt } = lib('code-usage/pricing');
 const { EntryStore, limitLineOf, sortEntries } = lib('code-usage/entries');
@@ -541,6 +542,13 @@ describe('code-usage blocks and report', () => {
     const grown = buildReport(store, opts, Date.parse('2026-11-21T16:30:00Z'));
     assert.equal(grown.activeBlock.startTime, '2026-11-21T16:00:00.000Z');
     assert.equal(grown.activeBlock.totalTokens, 30);
+    // a limit wall alone (no usage) changes the store too: the next report carries its reset
+    const resetSec = Date.parse('2026-11-21T19:00:00Z') / 1000;
+    fs.appendFileSync(path.join(dir, 'projects', file), limitWallLine('rateLimitInfo', { at: '2026-11-21T16:05:00.000Z', resetSec }));
+    const stats = await reader.scan();
+    assert.equal(stats.changed, true, 'a new limit line is a change');
+    const walled = buildReport(store, opts, Date.parse('2026-11-21T16:30:00Z'));
+    assert.equal(walled.activeBlock.usageLimitResetTime, '2026-11-21T19:00:00.000Z');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -49,6 +49,34 @@ describe('CoalescingRunner', () => {
     assert.deepEqual(errors, ['boom']);
   });
 
+  it('is busy from a request until its run has ended', async () => {
+    let release;
+    const runner = new CoalescingRunner(() => new Promise((r) => (release = r)), assert.fail);
+    assert.equal(runner.busy, false);
+    runner.request();
+    assert.equal(runner.busy, true, 'asked for');
+    await tick(2);
+    assert.equal(runner.busy, true, 'running');
+    release();
+    await runner.settled();
+    assert.equal(runner.busy, false);
+  });
+
+  it('goes on when telling of a failure fails too', async () => {
+    let n = 0;
+    const runner = new CoalescingRunner(async () => {
+      n++;
+      throw new Error('boom');
+    }, () => {
+      throw new Error('and the logger too');
+    });
+    runner.request();
+    await runner.settled();
+    runner.request();
+    await runner.settled();
+    assert.equal(n, 2);
+  });
+
   it('hands back the waiters of the run not started yet, which then runs with none', async () => {
     const runs = [];
     const runner = new CoalescingRunner(async (batch) => {

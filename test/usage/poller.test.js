@@ -98,3 +98,39 @@ describe('UsagePoller', () => {
     assert.deepEqual(events[1].waiters, ['w']);
   });
 });
+
+describe('UsagePoller timers', () => {
+  const sinon = require('sinon');
+  let clock;
+  beforeEach(() => (clock = sinon.useFakeTimers({ now: Date.parse('2026-11-20T10:00:00Z'), toFake: ['setTimeout', 'clearTimeout', 'Date'] })));
+  afterEach(() => clock.restore());
+  const flush = async () => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
+
+  it('polls again after the interval, and leaves no timer after close', async () => {
+    const { poller, account } = setup({ answers: [10, 20] });
+    poller.request();
+    await flush();
+    assert.equal(account.calls, 1);
+    assert.equal(clock.countTimers(), 1, 'the next poll is scheduled');
+    await clock.tickAsync(60_000);
+    await flush();
+    assert.equal(account.calls, 2);
+    poller.close();
+    assert.equal(clock.countTimers(), 0);
+  });
+
+  it('leaves no timer after a session that cannot recover, and an input still polls', async () => {
+    const { poller, account } = setup({ answers: [new UsageError('SESSION_EXPIRED', 'expired')] });
+    poller.request();
+    await flush();
+    assert.equal(clock.countTimers(), 0);
+    await clock.tickAsync(3_600_000);
+    assert.equal(account.calls, 1, 'no poll of its own');
+    poller.request('input');
+    await flush();
+    assert.equal(account.calls, 2);
+    poller.close();
+  });
+});

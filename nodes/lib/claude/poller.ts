@@ -168,24 +168,20 @@ export class UsagePoller<W> {
     if (this.closed) return this.emit({ type: 'dropped', waiters: batch });
     this.emit({ type: 'polling' });
     const { account } = this;
+    let payload: UsagePayload;
+    let alerts: Alert[];
     try {
       const snapshot = await account.fetchUsage();
       if (this.closed) return this.emit({ type: 'dropped', waiters: batch });
       const now = new Date();
       const cookie = account.cookie(now);
-      const payload = buildPayload({ account: account.name, snapshot, fetchedAt: now, samples: this.samples, cookie });
+      payload = buildPayload({ account: account.name, snapshot, fetchedAt: now, samples: this.samples, cookie });
       this.samples = keepSample(this.samples, sampleOf(payload), this.options.maxSamples);
       this.lastPayload = payload;
       this.failures = 0;
       const outcome = onPollSuccess(this.alertState, account.name, cookie, account.warnDays, now);
       this.alertState = outcome.state;
-      this.keep('history', this.samples);
-      this.keep('last', payload);
-      this.keep('alerts', this.alertState);
-      this.emit({ type: 'polled', payload, waiters: batch });
-      if (outcome.alerts.length) this.emit({ type: 'alerts', alerts: outcome.alerts });
-      this.spell.clear();
-      this.schedule(null);
+      alerts = outcome.alerts;
     } catch (caught) {
       if (this.closed) return this.emit({ type: 'dropped', waiters: batch });
       const error = toUsageError(caught);
@@ -200,6 +196,15 @@ export class UsagePoller<W> {
       this.emit({ type: 'failed', error, waiters: batch, retryInMs: nextPollDelay(this.options.intervalMs, this.failures, error), stopped: stop, report: batch.length === 0 && fresh });
       if (stop) this.stopTimer();
       else this.schedule(error);
+      return;
     }
+    // told after the try: a failure of what the node does with a good answer is not a failed poll
+    this.keep('history', this.samples);
+    this.keep('last', payload);
+    this.keep('alerts', this.alertState);
+    this.spell.clear();
+    this.schedule(null);
+    this.emit({ type: 'polled', payload, waiters: batch });
+    if (alerts.length) this.emit({ type: 'alerts', alerts });
   }
 }

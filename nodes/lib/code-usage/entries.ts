@@ -174,9 +174,15 @@ export class EntryStore {
     this.pricer.unknownModels.add(model);
   }
 
-  /** Changes whenever the set of entries changes. */
+  /** Changes whenever the entries or the limit lines change. */
   get revision(): number {
     return this.version;
+  }
+
+  /** Keeps a usage-limit line; like a new entry, it changes the store. */
+  addLimitLine(line: LimitLine): void {
+    this.limitLines.push(line);
+    this.version++;
   }
 
   clear(): void {

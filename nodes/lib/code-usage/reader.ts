@@ -191,7 +191,7 @@ export class ChunkReader {
   /** Keeps a line that may be a usage-limit wall when it is one (with or without a usage block). */
   private readonly addWall = (fields: LineFields): void => {
     const limit = limitLineOf(fields, this.store.timeZone);
-    if (limit) this.store.limitLines.push(limit);
+    if (limit) this.store.addLimitLine(limit);
   };
 }
 

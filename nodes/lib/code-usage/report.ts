@@ -115,7 +115,9 @@ export function todayTotals(sorted: UsageEntry[], now: number, timeZone: string)
 /**
  * Where a report's entries come from: a log scan's store, or any other time-sorted list.
  * A source with a `revision` (one that changes whenever its entries or limit lines do) has
- * its blocks grouped once per revision, so reporting an unchanged store again is cheap.
+ * its blocks grouped once per revision, so reporting an unchanged store again is cheap; the
+ * number of limit lines is checked too, so a source that adds one without a new revision is
+ * never reported stale.
  */
 export type ReportSource = Pick<EntryStore, 'sorted' | 'limitLines'> & { readonly revision?: number };
 

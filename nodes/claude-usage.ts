@@ -4,7 +4,7 @@ import { contextGet, contextSet } from './lib/context';
 import type { AccountHandle } from './lib/claude/account';
 import { historySize } from './lib/claude/history';
 import { UsagePoller, type PollerEvent } from './lib/claude/poller';
-import { failureStatus, intervalMs } from './lib/claude/schedule';
+import { failureStatus, intervalMs, type FailureStatus } from './lib/claude/schedule';
 import { formatPct } from './lib/format';
 import { currentConfig, whenFlowsStarted } from './lib/lifecycle';
 import type { UsagePayload } from './lib/types';
@@ -29,6 +29,11 @@ function successStatus(p: UsagePayload, _: NodeAPI['_']): string {
   if (parts.length === 0) parts.push(_('claude-usage.status.noLimits'));
   const time = new Date(p.fetchedAt).toTimeString().slice(0, 5);
   return `${parts.join(' · ')} · ${time}`;
+}
+
+function failureText(f: FailureStatus, _: NodeAPI['_']): string {
+  if (f.key !== 'retry') return _(`claude-usage.status.${f.key}`);
+  return _('claude-usage.status.retry', { what: _(`claude-usage.status.failure.${f.word}`, { status: String(f.status) }), wait: f.wait });
 }
 
 export = function (RED: NodeAPI) {
@@ -64,7 +69,7 @@ export = function (RED: NodeAPI) {
           return;
         }
         case 'failed':
-          node.status({ fill: 'red', shape: 'ring', text: failureStatus(event.error, accountNode!.settings.auth, event.retryInMs) });
+          node.status({ fill: 'red', shape: 'ring', text: failureText(failureStatus(event.error, accountNode!.settings.auth, event.retryInMs), RED._) });
           if (event.report) node.error(event.error, { topic: name, payload: null } as NodeMessage);
           for (const w of event.waiters) w.done(event.error);
           return;

@@ -35,26 +35,41 @@ export function isTransient(code: UsageErrorCode): boolean {
   return code === 'NETWORK' || code === 'HTTP_ERROR' || code === 'RATE_LIMITED' || code === 'BAD_RESPONSE' || code === 'BLOCKED';
 }
 
-/** Short words for node.status. */
-export function statusText(err: UsageError): string {
+/** What went wrong, in a word for node.status: a message key of claude-usage's `status.failure`. */
+export type FailureWord =
+  | 'sessionExpired'
+  | 'forbiddenOrganization'
+  | 'forbiddenRegion'
+  | 'forbiddenScope'
+  | 'forbidden'
+  | 'blocked'
+  | 'rateLimited'
+  | 'network'
+  | 'httpStatus'
+  | 'http'
+  | 'badResponse'
+  | 'noCredentials'
+  | 'tokenExpired';
+
+export function failureWord(err: UsageError): FailureWord {
   switch (err.code) {
     case 'SESSION_EXPIRED':
-      return 'session expired';
+      return 'sessionExpired';
     case 'FORBIDDEN':
-      return err.reason === 'organization' ? 'refused for this organization' : err.reason === 'region' ? 'refused (VPN or region)' : err.reason === 'scope' ? 'token lacks user:profile' : 'access refused';
+      return err.reason === 'organization' ? 'forbiddenOrganization' : err.reason === 'region' ? 'forbiddenRegion' : err.reason === 'scope' ? 'forbiddenScope' : 'forbidden';
     case 'BLOCKED':
-      return 'blocked by Cloudflare';
+      return 'blocked';
     case 'RATE_LIMITED':
-      return 'rate limited';
+      return 'rateLimited';
     case 'NETWORK':
-      return 'network error';
+      return 'network';
     case 'HTTP_ERROR':
-      return err.status ? `HTTP ${err.status}` : 'HTTP error';
+      return err.status ? 'httpStatus' : 'http';
     case 'BAD_RESPONSE':
-      return 'unexpected answer';
+      return 'badResponse';
     case 'NO_CREDENTIALS':
-      return 'no credentials';
+      return 'noCredentials';
     case 'TOKEN_EXPIRED':
-      return 'Claude Code login expired';
+      return 'tokenExpired';
   }
 }

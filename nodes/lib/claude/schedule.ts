@@ -3,7 +3,7 @@
 import { formatDuration } from '../format';
 import { backoffDelay } from '../retry';
 import type { AuthMode } from './client';
-import { isTransient, statusText, type UsageError } from './errors';
+import { failureWord, isTransient, type FailureWord, type UsageError } from './errors';
 
 export const MIN_INTERVAL_S = 30;
 export const MAX_INTERVAL_S = 86_400;
@@ -39,11 +39,13 @@ export function needsNewKey(err: UsageError, auth: AuthMode): boolean {
   return auth === 'cookie' && (err.code === 'SESSION_EXPIRED' || err.code === 'NO_CREDENTIALS');
 }
 
-/** The red status of a failed poll: what happened, and when the next try is (or what to do). */
-export function failureStatus(err: UsageError, auth: AuthMode, waitMs: number): string {
-  if (needsNewKey(err, auth)) return err.code === 'SESSION_EXPIRED' ? 'session expired: paste a new key' : 'no session key: paste one';
+/** The red status of a failed poll, as message keys: what to do, or what happened and when the next try is. */
+export type FailureStatus = { key: 'pasteNewKey' | 'pasteKey' } | { key: 'retry'; word: FailureWord; status: number | null; wait: string };
+
+export function failureStatus(err: UsageError, auth: AuthMode, waitMs: number): FailureStatus {
+  if (needsNewKey(err, auth)) return { key: err.code === 'SESSION_EXPIRED' ? 'pasteNewKey' : 'pasteKey' };
   const wait = waitMs < 60_000 ? `${Math.max(1, Math.round(waitMs / 1000))}s` : formatDuration(waitMs / 60_000);
-  return `${statusText(err)} · retry in ${wait}`;
+  return { key: 'retry', word: failureWord(err), status: err.status, wait };
 }
 
 /**

@@ -14,12 +14,13 @@ const { launchBrowser, screenshot, requireChromium, EDITOR_SETTINGS } = require(
 
 const SESSION_KEY = 'sk-ant-sid01-test-session-key-0000000000000000000000';
 const TELEMETRY_TOKEN = 'dashboard-test-token-0123456789ab';
-/** Ids in the examples: the work account, its poll node and card (03), the telemetry node (08), the Insight template (06). */
+/** Ids in the examples: the work account, its poll node, the cards and their state function (03), the telemetry node and the Claude Code widgets (08, 05), the Insight template (06). */
 const ID = {
   workAccount: 'c1a0de0000000301',
   pollWork: 'c1a0de0000002010',
   workCard: 'c1a0de0000002015',
   personalCard: 'c1a0de0000002025',
+  cardState: 'c1a0de0000002080',
   telemetry: 'c1a0de0000008011',
   machines: 'c1a0de0000004041',
   block: 'c1a0de0000004025',
@@ -139,6 +140,17 @@ describe('the dashboard under npm start’s flows, as a user sees it (Chromium)'
     assert.match(text, /1 % buys: /);
     assert.match(text, /Limit hits/);
     await screenshot(browser.page, 'dashboard-insight-live', { fullPage: true });
+  });
+
+  it('usage page: numbers older than two poll intervals are stale even with no failure', async () => {
+    // the same flows with the card's interval set to 1 s: between two 30-second polls the data is old
+    const patched = flows(fake.url).map((n) => (n.id === ID.cardState ? { ...n, func: n.func.replace(/POLL_INTERVAL_S = \d+/, 'POLL_INTERVAL_S = 1') } : n));
+    assert.notDeepEqual(patched, flows(fake.url), 'the interval constant is in "last poll and error"');
+    mark = red.log.length;
+    await red.deploy(patched);
+    await browser.page.goto(`${red.url}/dashboard/claude-usage`);
+    const text = await waitForText(ID.personalCard, /Stale: no update for \d+ s/);
+    assert.match(text, /Last updated \d.*; is the poll node running\?/);
   });
 
   it('logged no problem and threw nothing in the page', () => {

@@ -7,6 +7,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
+const { combinedExamples } = require('./examples');
 
 const root = path.resolve(__dirname, '..');
 const userDir = path.join(root, '.node-red');
@@ -18,20 +19,6 @@ function link(name, target) {
   if (fs.existsSync(at)) return;
   fs.mkdirSync(path.dirname(at), { recursive: true });
   fs.symlinkSync(target, at, 'dir');
-}
-
-/**
- * Every example's nodes in one flow file (their ids never clash); without the module lists
- * (global-config); Claude Code nodes in demo mode, so every page is live with no logs.
- */
-function exampleFlows() {
-  const dir = path.join(root, 'examples');
-  const nodes = [];
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
-    nodes.push(...JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')).filter((n) => n.type !== 'global-config'));
-  }
-  for (const n of nodes) if (n.type === 'claude-code-usage') n.mode = 'demo';
-  return nodes;
 }
 
 /** Whether something accepts TCP connections at host:port within a second. */
@@ -84,7 +71,7 @@ module.exports = {
 }
 async function main() {
   const flowFile = path.join(userDir, 'flows.json');
-  if (!fs.existsSync(flowFile)) fs.writeFileSync(flowFile, JSON.stringify(await withoutUnreachableBrokers(exampleFlows()), null, 2));
+  if (!fs.existsSync(flowFile)) fs.writeFileSync(flowFile, JSON.stringify(await withoutUnreachableBrokers(combinedExamples({ demo: true })), null, 2));
 
   const red = path.join(path.dirname(require.resolve('node-red/package.json')), 'red.js');
   const child = spawn(process.execPath, [red, '--userDir', userDir, '--settings', settingsFile], { stdio: ['inherit', 'pipe', 'inherit'] });

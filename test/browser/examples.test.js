@@ -15,6 +15,7 @@ const { startMosquitto, requireMosquitto } = require('../support/mosquitto');
 const { generateClaudeLogs } = require('../support/claude-logs');
 const { launchBrowser, screenshot, requireChromium, EDITOR_SETTINGS } = require('./browser');
 const { ALL_TYPES, CHANNELS } = require('./package-nodes');
+const { combinedExamples } = require('../../scripts/examples');
 
 const MODULE = '@claude-usage/node-red-claude-usage';
 const EXAMPLES_DIR = path.join(root, 'examples');
@@ -287,11 +288,10 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
     }
   });
 
-  it('all examples deploy together, sharing their accounts and dashboard', async function () {
-    const flows = [];
-    for (const name of EXAMPLE_NAMES) flows.push(...(await getExample(name)));
-    const merged = [...new Map(flows.map((n) => [n.id, n])).values()];
+  it('all examples deploy together as npm start loads them, on one dashboard', async function () {
+    const merged = combinedExamples();
     requireTypes(this, merged);
+    assert.equal(merged.filter((n) => n.type === 'ui-base').length, 1, 'one dashboard base');
     await runAndWatch(merged);
     // The editor agrees: no enabled node of any example is flagged as misconfigured (a deploy would warn).
     const page = browser.page;

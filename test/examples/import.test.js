@@ -7,12 +7,14 @@
 //    and a comment node naming them too;
 //  - every node has a name (tabs a label; junctions and the module list have neither);
 //  - ids are unique across all examples, so that importing one after another never clashes;
-//  - all examples deployed together into one Node-RED give no error and keep every node.
+//  - all examples deployed together into one Node-RED (one dashboard base, as npm start loads
+//    them) give no error and keep every node.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { root } = require('../support/node-red');
 const { startNodeRed, logProblems } = require('../support/red-process');
+const { combinedExamples } = require('../../scripts/examples');
 
 const pkg = require(path.join(root, 'package.json'));
 const DIR = path.join(root, 'examples');
@@ -81,8 +83,13 @@ describe('examples: modules, names and ids, imported together into one Node-RED'
     }
   });
 
-  it('all examples deployed together: every node kept once, no error logged', async () => {
-    const all = FILES.flatMap(read);
+  it('all examples deployed together as npm start loads them: one dashboard base, every other node kept once, no error logged', async () => {
+    const all = combinedExamples();
+    const bases = all.filter((n) => n.type === 'ui-base');
+    assert.equal(bases.length, 1, 'one ui-base');
+    for (const n of all) if (n.type === 'ui-page' || n.type === 'ui-notification') assert.equal(n.ui, bases[0].id, `${n.type} ${n.id} is on the one dashboard`);
+    const dropped = FILES.flatMap(read).filter((n) => !all.some((a) => a.id === n.id)).map((n) => n.type);
+    assert.ok(dropped.every((t) => t === 'ui-base' || t === 'ui-theme' || t === 'global-config'), `dropped ${dropped}`);
     const mark = red.log.length;
     await red.deploy(all);
     // a moment for errors that come after the start (a failed first poll, a route clash)

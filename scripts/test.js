@@ -6,7 +6,9 @@
 // Node 22/24 and Node-RED 5.0 are installed into their own prefixes under .cache/ (see
 // cache-install.js), never as project dependencies. TEST_RUNTIMES=current runs only the
 // first, TEST_RUNTIMES=4.1,5.0-node24 a list. Extra arguments go to mocha.
-// TEST_PARALLEL: see main(). Every skipped test is named with its reason; under CI=true a skipped test fails the run.
+// TEST_PARALLEL: see main(). Every skipped test is named with its reason and every failed one
+// with its error, after the totals; under CI=true a skipped test fails the run. TEST_TIMES=1
+// also prints the slowest test files of each runtime.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -74,8 +76,8 @@ async function suite(runtime, quiet) {
     process.stdout.write(fs.readFileSync(logFile, 'utf8'));
     fs.rmSync(logFile, { force: true });
   }
-  let stats = { passes: 0, failures: 0, pending: 0, skipped: [] };
-  if (fs.existsSync(statsFile)) stats = { skipped: [], ...JSON.parse(fs.readFileSync(statsFile, 'utf8')) };
+  let stats = { passes: 0, failures: 0, pending: 0, skipped: [], failed: [] };
+  if (fs.existsSync(statsFile)) stats = { skipped: [], failed: [], ...JSON.parse(fs.readFileSync(statsFile, 'utf8')) };
   fs.rmSync(statsFile, { force: true });
   if (status !== 0 && stats.failures === 0) stats.failures = 1;
   return { label, status, stats };
@@ -111,6 +113,11 @@ async function main() {
   for (const r of results) {
     console.log(`${r.label}: ${r.stats.passes} passed, ${r.stats.failures} failed, ${r.stats.pending} skipped`);
     for (const s of r.stats.skipped) console.log(`  skipped: ${s.title} (${s.file}): ${s.reason}`);
+    if (process.env.TEST_TIMES === '1') {
+      const slowest = Object.entries(r.stats.fileMs || {}).sort((a, b) => b[1] - a[1]).slice(0, 12);
+      for (const [file, ms] of slowest) console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s  ${file}`);
+    }
+    for (const f of r.stats.failed) console.log(`  failed: ${f.title} (${f.file})\n${f.message.replace(/^/gm, '    ')}`);
     for (const k of Object.keys(total)) total[k] += r.stats[k];
   }
   console.log(`${total.passes} passed, ${total.failures} failed, ${total.pending} skipped`);

@@ -1,6 +1,8 @@
 'use strict';
 // Headless Debian Chromium through playwright-core, with a fresh profile per launch,
-// and a place for screenshots (test/.tmp, ignored by git).
+// a place for screenshots (test/.tmp, ignored by git), and turns: the suites of several
+// runtimes run side by side, and their browser tests take turns, one at a time on the
+// machine, so an editor or dashboard is never driven while another one loads.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -56,4 +58,69 @@ async function screenshot(target, name, opts = {}) {
   return file;
 }
 
-module.exports = { launchBrowser, screenshot, requireChromium, CHROMIUM, SHOTS, EDITOR_SETTINGS };
+const TURN_DIR = path.join(os.tmpdir(), 'claude-usage-browser-turn');
+/** How long a browser test waits for its turn before it fails. */
+const TURN_WAIT_MS = 15 * 60_000;
+
+function holderAlive() {
+  try {
+    const pid = Number(fs.readFileSync(path.join(TURN_DIR, 'pid'), 'utf8'));
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // no pid file yet: the holder is between mkdir and writing it
+    if (err.code === 'ENOENT') return fs.existsSync(TURN_DIR) && Date.now() - fs.statSync(TURN_DIR).mtimeMs < 5_000;
+    return err.code === 'EPERM';
+  }
+}
+
+/**
+ * Waits until no other test process on this machine holds the browser turn, takes it and
+ * returns its release. A turn whose holder has died is taken over. Use it in a describe's
+ * before hook, first thing (it raises the hook's timeout while it waits), and release it
+ * in the after hook, last thing.
+ */
+async function takeBrowserTurn(hook) {
+  const timeout = hook.timeout();
+  hook.timeout(TURN_WAIT_MS + timeout);
+  const until = Date.now() + TURN_WAIT_MS;
+  for (;;) {
+    try {
+      fs.mkdirSync(TURN_DIR);
+      fs.writeFileSync(path.join(TURN_DIR, 'pid'), String(process.pid));
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      if (!holderAlive()) {
+        // a rename is atomic: of several processes taking over a dead turn, one moves it away
+        const stale = `${TURN_DIR}.stale-${process.pid}`;
+        try {
+          fs.renameSync(TURN_DIR, stale);
+          fs.rmSync(stale, { recursive: true, force: true });
+        } catch {
+          // another process took it over first
+        }
+        continue;
+      }
+      if (Date.now() > until) throw new Error(`waited ${TURN_WAIT_MS / 60_000} min for another test process's browser tests (${TURN_DIR})`, { cause: err });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  hook.timeout(timeout);
+  let held = true;
+  const release = () => {
+    if (!held) return;
+    held = false;
+    process.removeListener('exit', release);
+    try {
+      if (Number(fs.readFileSync(path.join(TURN_DIR, 'pid'), 'utf8')) === process.pid) fs.rmSync(TURN_DIR, { recursive: true, force: true });
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', release);
+  return release;
+}
+
+module.exports = { launchBrowser, screenshot, requireChromium, takeBrowserTurn, CHROMIUM, SHOTS, EDITOR_SETTINGS };

@@ -10,7 +10,7 @@ const { startNodeRed, logProblems } = require('../support/red-process');
 const { startFakeClaude } = require('../fakes/claude');
 const { apiRequest, logsBody } = require('../telemetry/otlp');
 const { combinedExamples } = require('../../scripts/examples');
-const { launchBrowser, screenshot, requireChromium, EDITOR_SETTINGS } = require('./browser');
+const { launchBrowser, screenshot, requireChromium, takeBrowserTurn, EDITOR_SETTINGS } = require('./browser');
 
 const SESSION_KEY = 'sk-ant-sid01-test-session-key-0000000000000000000000';
 const TELEMETRY_TOKEN = 'dashboard-test-token-0123456789ab';
@@ -45,9 +45,11 @@ describe('the dashboard under npm start’s flows, as a user sees it (Chromium)'
   let fake;
   let browser;
   let mark;
+  let releaseTurn;
 
-  before(async () => {
+  before(async function () {
     requireChromium();
+    releaseTurn = await takeBrowserTurn(this);
     fake = await startFakeClaude();
     // a window that resets in two hours and a week that resets in three days
     fake.usage = { ...fake.usage, sessionResetsAt: new Date(Date.now() + 2 * 3_600_000).toISOString(), weeklyResetsAt: new Date(Date.now() + 3 * 86_400_000).toISOString() };
@@ -63,6 +65,7 @@ describe('the dashboard under npm start’s flows, as a user sees it (Chromium)'
     red?.cleanup();
     await fake?.close();
   });
+  after(() => releaseTurn?.()); // last: the next runtime's browser tests go on
 
   const widget = (id) => browser.page.locator(`#nrdb-ui-widget-${id}`);
   /** Waits until the widget's visible text matches re; returns that text. */

@@ -8,7 +8,7 @@ const path = require('node:path');
 const { root } = require('../support/node-red');
 const { startNodeRed } = require('../support/red-process');
 const { startCollector } = require('../support/collector');
-const { launchBrowser, screenshot, requireChromium, EDITOR_SETTINGS } = require('./browser');
+const { launchBrowser, screenshot, requireChromium, takeBrowserTurn, EDITOR_SETTINGS } = require('./browser');
 const { ALL_TYPES, CHANNELS, packageFlow, availableTypes, idOf } = require('./package-nodes');
 
 const MODULE = '@claude-usage/node-red-claude-usage';
@@ -44,9 +44,11 @@ describe('editor in Chromium: palette, edit dialogs, Verify and Test buttons', f
   let browser;
   let page;
   let available = new Set();
+  let releaseTurn;
 
   before(async function () {
     requireChromium();
+    releaseTurn = await takeBrowserTurn(this);
     collector = await startCollector();
     red = await startNodeRed({ dashboard: true, settings: EDITOR_SETTINGS });
     available = await availableTypes(red);
@@ -64,6 +66,7 @@ describe('editor in Chromium: palette, edit dialogs, Verify and Test buttons', f
     red?.cleanup();
     await collector?.close();
   });
+  after(() => releaseTurn?.()); // last: the next runtime's browser tests go on
 
   /** Fails when this Node-RED did not register `type` (every node of the package is built). */
   function requireType(test, type) {

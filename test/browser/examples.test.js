@@ -13,7 +13,7 @@ const { startNodeRed, logProblems } = require('../support/red-process');
 const { startCollector, collectorNode } = require('../support/collector');
 const { startMosquitto, requireMosquitto } = require('../support/mosquitto');
 const { generateClaudeLogs } = require('../support/claude-logs');
-const { launchBrowser, screenshot, requireChromium, EDITOR_SETTINGS } = require('./browser');
+const { launchBrowser, screenshot, requireChromium, takeBrowserTurn, EDITOR_SETTINGS } = require('./browser');
 const { ALL_TYPES, CHANNELS } = require('./package-nodes');
 const { combinedExamples } = require('../../scripts/examples');
 
@@ -100,9 +100,11 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
   let browser;
   let logsDir;
   let registered = new Set();
+  let releaseTurn;
 
   before(async function () {
     requireChromium();
+    releaseTurn = await takeBrowserTurn(this);
     logsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-logs-'));
     // A small Claude Code log tree whose newest session ended minutes ago: an active block.
     generateClaudeLogs({ out: logsDir, sizeMb: 1, days: 3, projects: 3 });
@@ -120,6 +122,7 @@ describe('examples in a real Node-RED with Dashboard 2.0, rendered in Chromium',
     await collector?.close();
     if (logsDir) fs.rmSync(logsDir, { recursive: true, force: true });
   });
+  after(() => releaseTurn?.()); // last: the next runtime's browser tests go on
 
   /** Fails when the flow needs node types that this Node-RED does not have. */
   function requireTypes(test, flow) {

@@ -7,7 +7,7 @@ const assert = require('node:assert/strict');
 const { startNodeRed } = require('../support/red-process');
 const { startDiscordFake } = require('../fakes/discord');
 
-const { CHROMIUM, requireChromium } = require('../browser/browser');
+const { CHROMIUM, requireChromium, takeBrowserTurn } = require('../browser/browser');
 
 describe('channel editor Test button (Chromium)', function () {
   this.timeout(120_000);
@@ -16,9 +16,11 @@ describe('channel editor Test button (Chromium)', function () {
   let browser;
   let page;
   const pageErrors = [];
+  let releaseTurn;
 
   before(async function () {
     requireChromium();
+    releaseTurn = await takeBrowserTurn(this);
     const { chromium } = require('playwright-core');
     fake = await startDiscordFake();
     red = await startNodeRed({ settings: { telemetry: { enabled: false } } }); // no consent popover over the dialog
@@ -41,6 +43,7 @@ describe('channel editor Test button (Chromium)', function () {
     }
     if (fake) await fake.close();
   });
+  after(() => releaseTurn?.()); // last: the next runtime's browser tests go on
 
   it('sends a test alert with the typed values and shows the answer', async () => {
     await page.evaluate(() => RED.editor.edit(RED.nodes.node('discord')));

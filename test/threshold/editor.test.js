@@ -5,15 +5,17 @@ const assert = require('node:assert/strict');
 const { chromium } = require('playwright-core');
 const { startNodeRed } = require('../support/red-process');
 
-const { CHROMIUM, requireChromium } = require('../browser/browser');
+const { CHROMIUM, requireChromium, takeBrowserTurn } = require('../browser/browser');
 
 describe('claude-threshold editor', function () {
   this.timeout(90_000);
   let red;
   let browser;
+  let releaseTurn;
 
   before(async function () {
     requireChromium();
+    releaseTurn = await takeBrowserTurn(this);
     red = await startNodeRed();
     await red.deploy([
       { id: 'tab1', type: 'tab', label: 'editor' },
@@ -29,6 +31,7 @@ describe('claude-threshold editor', function () {
       red.cleanup();
     }
   });
+  after(() => releaseTurn?.()); // last: the next runtime's browser tests go on
 
   /** Opens the editor in a page of `context` (the browser's own when none) once th1 is loaded; uncaught page errors go to `errors`. */
   async function openEditor(context = browser) {

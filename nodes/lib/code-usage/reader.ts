@@ -2,8 +2,11 @@
 //
 // Per file it remembers identity (inode), size, mtime and the offset just past the
 // last complete line, so a scan reads only bytes appended since. Directory mtimes
-// tell whether a directory's listing can be reused, so a scan that finds nothing new
-// costs one stat per directory and per file. A half-written last line waits; a file
+// tell whether a directory's listing can be reused. Once the tree is known, change
+// notices (tree-watch.ts) say which directories to look at, so a scan that finds nothing
+// new costs no stat at all; a full pass (every file and directory stat'ed) runs at least
+// every FULL_PASS_MS, and when it finds a change that no notice told of (a network share,
+// say), notices are given up and every scan is a full pass. A half-written last line waits; a file
 // that shrinks or is replaced, or a file that disappears, makes the next scan start
 // over (Claude Code only appends, so that is rare). Files are read in chunks with one
 // reused buffer (it grows only for a line longer than itself), so memory does not
@@ -18,6 +21,7 @@ import { limitLineOf, type EntryStore, type ExportedEntries } from './entries';
 import { readWallLines, type LineFields, type LineParser } from './line-parser';
 import { createLineParser } from './line-scanner';
 import type { PriceOverride } from './pricing';
+import { TreeWatch } from './tree-watch';
 
 const NEWLINE = 0x0a;
 const CHUNK = 1 << 20;
@@ -36,6 +40,16 @@ const YIELD_EVERY = 8 << 20;
  * 64 and 120 MiB trees faster on one thread, 200 MiB slightly faster on two, 1 GiB 30 %.
  */
 const PARALLEL_MIN_BYTES = 160 << 20;
+/** Longest time between two scans that stat every file, change notices or not. */
+export const FULL_PASS_MS = 10 * 60_000;
+
+export interface ReaderOptions {
+  /** use change notices (default true), or this watch */
+  watch?: boolean | TreeWatch;
+  /** see FULL_PASS_MS */
+  fullPassMs?: number;
+  now?: () => number;
+}
 
 interface FileState {
   ino: number;
@@ -69,6 +83,8 @@ export interface ScanStats {
   changed: boolean;
   /** usage-limit lines read this scan */
   limitLines: number;
+  /** this scan looked only where change notices pointed */
+  watched: boolean;
 }
 
 /** What a reader knows of the tree, to carry over a restart (see `LogReader.snapshot`). */
@@ -209,6 +225,18 @@ export class LogReader {
   corruptLines = 0;
   /** Changes whenever what the reader knows of files and directories changes. */
   private version = 0;
+  private readonly watch: TreeWatch | null;
+  private readonly fullPassMs: number;
+  private readonly now: () => number;
+  private lastFullPass = -Infinity;
+  /** the set of known directories changed since the watch last followed it */
+  private dirsChanged = true;
+  /** directories holding symbolic links to logs: a write to a link's target sends no notice here */
+  private linked = new Set<string>();
+  /** directories of the running full pass's scan that had sent notices */
+  private reported: ReadonlySet<string> = new Set();
+  /** directories where a full pass found a change no notice had told of yet */
+  private suspects = new Set<string>();
 
   constructor(
     /** `projects` directories to read */
@@ -216,18 +244,28 @@ export class LogReader {
     readonly store: EntryStore,
     /** scans with at least this many bytes to read use a worker thread too (Infinity: never) */
     private readonly parallelMinBytes = PARALLEL_MIN_BYTES,
+    options: ReaderOptions = {},
   ) {
     this.chunks = new ChunkReader(store);
+    this.watch = options.watch instanceof TreeWatch ? options.watch : options.watch === false ? null : new TreeWatch();
+    this.fullPassMs = options.fullPassMs ?? FULL_PASS_MS;
+    this.now = options.now ?? Date.now;
   }
 
   private static emptyStats(): ScanStats {
-    return { filesRead: 0, filesReadByWorker: 0, bytesRead: 0, files: 0, corruptLines: 0, unreadable: 0, fromScratch: false, changed: false, limitLines: 0 };
+    return { filesRead: 0, filesReadByWorker: 0, bytesRead: 0, files: 0, corruptLines: 0, unreadable: 0, fromScratch: false, changed: false, limitLines: 0, watched: false };
   }
 
-  /** Stops a running scan between files (and its worker thread); for the node's close. */
+  /** Stops a running scan between files (and its worker thread) and watching; for the node's close. */
   abort(): void {
     this.aborted = true;
     this.stopWorker?.();
+    this.watch?.giveUp();
+  }
+
+  /** Whether change notices are in use (false once given up, or when not asked for). */
+  get watching(): boolean {
+    return this.watch?.active ?? false;
   }
 
   get revision(): number {
@@ -250,6 +288,7 @@ export class LogReader {
     this.corruptLines = s.corruptLines;
     this.fresh = false;
     this.version++;
+    this.startOverWatching();
   }
 
   /** Forget everything: the next scan reads every file from the start. */
@@ -260,6 +299,42 @@ export class LogReader {
     this.dirs.clear();
     this.store.clear();
     this.corruptLines = 0;
+    this.startOverWatching();
+  }
+
+  /** The next scan is a full pass, and notices start again from the directories it knows. */
+  private startOverWatching(): void {
+    this.lastFullPass = -Infinity;
+    this.dirsChanged = true;
+    this.suspects.clear();
+  }
+
+  /**
+   * The directories that sent change notices since the last scan, or null for a full pass:
+   * the first scan, a lost notice, the full-pass time, or notices that proved unreliable.
+   */
+  private async changes(): Promise<Set<string> | null> {
+    const watch = this.watch;
+    if (!watch || !watch.active || this.fresh || this.aborted) return null;
+    if (this.lastFullPass > -Infinity && this.dirsChanged) {
+      // directories watched from now on come back as changed once: nothing between their listing and their watch is missed
+      watch.sync(new Set(this.dirs.keys()));
+      this.dirsChanged = false;
+    }
+    await yieldToEventLoop(); // notices of what was written just now arrive first
+    const { all, dirs } = watch.take();
+    for (const dir of this.suspects) {
+      if (all || dirs.has(dir)) continue;
+      watch.giveUp(); // a change this file system tells nobody of: stat everything, every scan
+      break;
+    }
+    this.suspects.clear();
+    if (!watch.active || all || this.lastFullPass === -Infinity || this.now() - this.lastFullPass >= this.fullPassMs) {
+      this.reported = dirs;
+      return null;
+    }
+    for (const dir of this.linked) dirs.add(dir);
+    return dirs;
   }
 
   async scan(): Promise<ScanStats> {
@@ -268,15 +343,31 @@ export class LogReader {
     this.fresh = false;
     const revision = this.store.revision;
     const limits = this.store.limitLines.length;
-    const listed = this.listFiles();
-    const plan = this.plan(listed);
+    const changed = await this.changes();
+    let plan: ReturnType<LogReader['plan']>;
+    if (changed) {
+      const listed = this.listChanged(changed);
+      plan = listed === 'start-over' ? listed : this.plan(listed, false);
+      this.stats.watched = true;
+    } else {
+      plan = this.fullPlan();
+    }
     if (plan === 'start-over') {
       this.reset();
       this.fresh = false;
       this.stats.fromScratch = true;
-      return this.scanPlanned(this.plan(this.listFiles()) as Array<[string, FileState, number]>, revision, limits);
+      this.stats.watched = false;
+      plan = this.fullPlan();
     }
-    return this.scanPlanned(plan, revision, limits);
+    return this.scanPlanned(plan as Array<[string, FileState, number]>, revision, limits);
+  }
+
+  private fullPlan(): ReturnType<LogReader['plan']> {
+    this.lastFullPass = this.now();
+    this.linked = new Set();
+    const plan = this.plan(this.listFiles(), true);
+    this.reported = new Set();
+    return plan;
   }
 
   private async scanPlanned(plan: Array<[string, FileState, number]>, revision: number, limits: number): Promise<ScanStats> {
@@ -344,15 +435,27 @@ export class LogReader {
     }
   }
 
-  /** Files to read with their known state and size now, or 'start-over' when a file shrank, was replaced or vanished. */
-  private plan(listed: string[]): Array<[string, FileState, number]> | 'start-over' {
+  /**
+   * Files to read with their known state and size now, or 'start-over' when a file shrank,
+   * was replaced or vanished. `full`: `listed` is every file of the tree (else only those of
+   * the directories that changed, see listChanged).
+   */
+  private plan(listed: string[], full: boolean): Array<[string, FileState, number]> | 'start-over' {
     const plan: Array<[string, FileState, number]> = [];
     const seen = new Set<string>();
     for (const file of listed) {
       let st: fs.Stats;
       seen.add(file); // listed: an unreadable file is kept as it was, not taken for deleted
       try {
-        st = fs.statSync(file);
+        if (full) {
+          st = fs.lstatSync(file);
+          if (st.isSymbolicLink()) {
+            this.linked.add(path.dirname(file));
+            st = fs.statSync(file);
+          }
+        } else {
+          st = fs.statSync(file);
+        }
       } catch {
         this.stats.unreadable++;
         continue;
@@ -369,14 +472,76 @@ export class LogReader {
         this.files.set(file, state);
       }
       if (st.size !== state.size || st.mtimeMs !== state.mtimeMs) {
+        if (full && state.size >= 0) this.suspect(path.dirname(file));
         state.mtimeMs = st.mtimeMs;
         this.version++;
         plan.push([file, state, st.size]);
       }
     }
+    if (!full) {
+      this.stats.files = this.files.size;
+      return plan;
+    }
     this.stats.files = seen.size;
     for (const file of this.files.keys()) if (!seen.has(file)) return 'start-over';
     return plan;
+  }
+
+  /** A full pass found `dir` changed: unless it sent a notice, the next scan's notices must include it. */
+  private suspect(dir: string): void {
+    if (this.watch?.active && this.watch.size > 0 && !this.reported.has(dir) && !this.linked.has(dir)) this.suspects.add(dir);
+  }
+
+  /**
+   * The files of the directories that sent notices, each re-listed when its mtime moved,
+   * new subdirectories read whole; 'start-over' when a file or directory the reader knew is gone.
+   */
+  private listChanged(dirs: Iterable<string>): string[] | 'start-over' {
+    const out: string[] = [];
+    for (const dir of dirs) {
+      let known = this.dirs.get(dir);
+      if (!known) continue; // a directory new to the reader: its parent's listing brings it in
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(dir);
+      } catch {
+        return 'start-over';
+      }
+      if (st.mtimeMs !== known.mtimeMs) {
+        const listing = this.readListing(dir, st.mtimeMs);
+        if (listing) {
+          const files = new Set(listing.files);
+          const subdirs = new Set(listing.dirs);
+          if (known.files.some((f) => !files.has(f)) || known.dirs.some((d) => !subdirs.has(d))) return 'start-over';
+          for (const sub of listing.dirs) if (!this.dirs.has(sub)) this.listDir(sub, out);
+          known = listing;
+        }
+      }
+      for (const f of known.files) out.push(f);
+    }
+    return out;
+  }
+
+  /** A directory's .jsonl files and subdirectories (null: unreadable, counted). */
+  private readListing(dir: string, mtimeMs: number): DirState | null {
+    const listing: DirState = { mtimeMs, files: [], dirs: [] };
+    try {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) listing.dirs.push(full);
+        else if (entry.name.endsWith('.jsonl') && (entry.isFile() || entry.isSymbolicLink())) {
+          listing.files.push(full);
+          if (entry.isSymbolicLink()) this.linked.add(dir);
+        }
+      }
+    } catch {
+      this.stats.unreadable++;
+      return null;
+    }
+    this.dirs.set(dir, listing);
+    this.version++;
+    this.dirsChanged = true;
+    return listing;
   }
 
   private listFiles(): string[] {
@@ -390,24 +555,18 @@ export class LogReader {
     try {
       st = fs.statSync(dir);
     } catch {
-      if (this.dirs.delete(dir)) this.version++;
+      if (this.dirs.delete(dir)) {
+        this.version++;
+        this.dirsChanged = true;
+      }
       return;
     }
     let known = this.dirs.get(dir);
     if (!known || known.mtimeMs !== st.mtimeMs) {
-      known = { mtimeMs: st.mtimeMs, files: [], dirs: [] };
-      try {
-        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-          const full = path.join(dir, entry.name);
-          if (entry.isDirectory()) known.dirs.push(full);
-          else if (entry.name.endsWith('.jsonl') && (entry.isFile() || entry.isSymbolicLink())) known.files.push(full);
-        }
-      } catch {
-        this.stats.unreadable++;
-        return;
-      }
-      this.dirs.set(dir, known);
-      this.version++;
+      if (known) this.suspect(dir);
+      const listing = this.readListing(dir, st.mtimeMs);
+      if (!listing) return;
+      known = listing;
     }
     for (const f of known.files) out.push(f);
     for (const d of known.dirs) this.listDir(d, out);

@@ -315,8 +315,12 @@ export class LogReader {
    */
   private async changes(): Promise<Set<string> | null> {
     const watch = this.watch;
-    if (!watch || !watch.active || this.fresh || this.aborted) return null;
-    if (this.lastFullPass > -Infinity && this.dirsChanged) {
+    if (!watch || !watch.active || this.aborted) return null;
+    if (this.lastFullPass === -Infinity) {
+      watch.take(); // the full pass looks everywhere
+      return null;
+    }
+    if (this.dirsChanged) {
       // directories watched from now on come back as changed once: nothing between their listing and their watch is missed
       watch.sync(new Set(this.dirs.keys()));
       this.dirsChanged = false;
@@ -329,7 +333,7 @@ export class LogReader {
       break;
     }
     this.suspects.clear();
-    if (!watch.active || all || this.lastFullPass === -Infinity || this.now() - this.lastFullPass >= this.fullPassMs) {
+    if (!watch.active || all || this.now() - this.lastFullPass >= this.fullPassMs) {
       this.reported = dirs;
       return null;
     }

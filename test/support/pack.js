@@ -35,7 +35,11 @@ function locked(fn) {
 
 /** `npm pack` with `args` (scripts not run), its --json answer parsed. */
 function npmPack(args) {
-  return locked(() => JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }))[0]);
+  // npm 10 (node-red's own, first on an npm script's PATH) runs `prepare` even with
+  // --ignore-scripts; the build it would start empties dist/ under the suites running beside
+  // this one, so the build is told to keep the tree the suite runs on.
+  const env = { ...process.env, CLAUDE_USAGE_KEEP_DIST: '1' };
+  return locked(() => JSON.parse(execFileSync(npm, ['pack', '--ignore-scripts', '--json', ...args], { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }))[0]);
 }
 
 /** The paths `npm publish` would ship. */

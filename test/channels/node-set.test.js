@@ -8,7 +8,7 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { root, channelTable } = require('../support/node-red');
+const { root, channelTable, node, setOf } = require('../support/node-red');
 const { startNodeRed, logProblems } = require('../support/red-process');
 const { startCollector, collectorNode } = require('../support/collector');
 const { startDiscordFake } = require('../fakes/discord');
@@ -92,6 +92,15 @@ describe('the channel node set: joining its files', () => {
     channel('claude-a');
     write('claude-set.html', '');
     assert.throws(() => join(), /nodes\/claude-set\.html: the set's editor and help are made from its channels' files/);
+  });
+
+  it("gives a channel type's module and translator as its set's to the tests", () => {
+    for (const type of channelTable().types) {
+      assert.equal(setOf(type), SET);
+      assert.equal(node(type, 'de'), node(SET, 'de'));
+    }
+    assert.equal(setOf('claude-usage'), 'claude-usage');
+    assert.throws(() => setOf('claude-nothing'), /no node type of this package/);
   });
 
   it('is what the build made of this package', () => {

@@ -176,7 +176,7 @@ async function main() {
   const o = options(process.argv.slice(2));
   if (!fs.existsSync(path.join(root, 'dist', 'nodes', 'claude-threshold.js'))) throw new Error('run `npm run build` first');
   if (o.source === 'demo' && !fs.existsSync(path.join(root, 'dist', 'nodes', 'claude-usage.js'))) throw new Error('--source demo needs claude-usage (merge main and build)');
-  if (o.sink === 'webhook' && !fs.existsSync(path.join(root, 'dist', 'nodes', 'claude-webhook.js'))) throw new Error('--sink webhook needs claude-webhook; use --sink http');
+  if (o.sink === 'webhook' && !fs.existsSync(path.join(root, 'dist', 'nodes', 'claude-channels.js'))) throw new Error('--sink webhook needs claude-webhook (the claude-channels set); use --sink http');
 
   const receiver = await startReceiver();
   const red = await startNodeRed({ settings: { contextStorage: { default: { module: 'localfilesystem' } } } });

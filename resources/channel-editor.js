@@ -1,5 +1,5 @@
-/* Editor helper shared by the six channel nodes (claude-discord, claude-webhook,
- * claude-pushover, claude-matrix, claude-ntfy, claude-telegram): the Test button.
+/* Editor helper shared by the channel nodes (claude-discord, claude-webhook, … — the
+ * claude-channels node set): the Test button, with the set's shared texts (claude-channels.*).
  * It posts the dialog's current, not yet deployed values to `<type>/test`; a
  * password field that still shows the stored value sends `__PWRD__` and the
  * runtime uses the stored secret. The answer is shown in plain words. */
@@ -29,8 +29,8 @@
    * @param {string[]} credentials the node's credential names to send
    */
   function setupTestButton(node, properties, credentials) {
-    var t = function (key) {
-      return node._(node.type + '.' + key);
+    var t = function (key, vars) {
+      return node._('claude-channels.' + key, vars);
     };
     var row = $('<div class="form-row claude-channel-test-row"></div>').appendTo('#dialog-form');
     $('<label>&nbsp;</label>').appendTo(row);
@@ -62,7 +62,7 @@
         })
         .fail(function (xhr) {
           var answer = xhr.responseJSON || {};
-          show(result, false, answer.message || node._(node.type + '.common.unreachable', { status: xhr.status || '' }));
+          show(result, false, answer.message || t('common.unreachable', { status: xhr.status || '' }));
         })
         .always(function () {
           button.prop('disabled', false);

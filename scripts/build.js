@@ -3,6 +3,8 @@
 // (AssemblyScript) to dist/nodes/lib/code-usage/line-scanner.wasm, and copies what
 // Node-RED loads beside each node's .js: its editor .html, its locale files, and the
 // icons folder (Node-RED looks for icons next to the node file, not at the package root).
+// The channel nodes are one node set (claude-channels): their editors, texts and help stay
+// one file per channel and are joined here, in the channels table's order, into the set's.
 const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
@@ -56,5 +58,18 @@ function copyTree(from, to, keep) {
   }
 }
 
-copyTree(src, out, (name) => name.endsWith('.html') || name.endsWith('.json'));
+const { joinChannelSet } = require('./channel-set');
+const { CHANNELS, CHANNEL_SET } = require(path.join(out, 'lib', 'delivery', 'channels.js'));
+let channelSet;
+try {
+  channelSet = joinChannelSet({ src, set: CHANNEL_SET, channels: CHANNELS.map((c) => c.type), sets: Object.keys(require(path.join(root, 'package.json'))['node-red'].nodes) });
+} catch (err) {
+  console.error(`build: ${err.message}`);
+  process.exit(1);
+}
+copyTree(src, out, (name) => (name.endsWith('.html') || name.endsWith('.json')) && !channelSet.sources.has(name));
+for (const [file, text] of Object.entries(channelSet.files)) {
+  fs.mkdirSync(path.dirname(path.join(out, file)), { recursive: true });
+  fs.writeFileSync(path.join(out, file), text);
+}
 copyTree(path.join(root, 'icons'), path.join(out, 'icons'), () => true);

@@ -3,7 +3,10 @@
 // Properties as the README and node help describe them. `collector` is the URL of a loopback sink
 // standing in for each alert service.
 
-const CHANNELS = ['claude-discord', 'claude-webhook', 'claude-pushover', 'claude-matrix', 'claude-ntfy', 'claude-telegram'];
+const { channelTable } = require('../support/node-red');
+
+/** The channel node types, in the channels table's order. */
+const CHANNELS = channelTable().types;
 const ALL_TYPES = ['claude-account', 'claude-usage', 'claude-threshold', ...CHANNELS, 'claude-code-usage', 'claude-hass', 'claude-insight'];
 
 /** Per channel: the properties and credentials that send its alerts to the collector at `/<type>`. */

@@ -1,9 +1,9 @@
 'use strict';
-// The six channel nodes in Node-RED (node-red-node-test-helper) against their fakes:
+// The channel nodes in Node-RED (node-red-node-test-helper) against their fakes:
 // delivery and msg.delivery, status, final failures to a Catch node, missing
 // credentials, ordering, the Test admin endpoint, and no secret anywhere.
 const assert = require('node:assert/strict');
-const { testHelper, node } = require('../support/node-red');
+const { testHelper, node, channelTable } = require('../support/node-red');
 const { startDiscordFake } = require('../fakes/discord');
 const { startWebhookFake } = require('../fakes/webhook');
 const { startPushoverFake } = require('../fakes/pushover');
@@ -84,7 +84,8 @@ const CHANNELS = [
   },
 ];
 
-const ALL_NODES = CHANNELS.map((c) => node(c.type));
+/** The claude-channels node set, which registers every channel type. */
+const ALL_NODES = node('claude-channels');
 
 function flowFor(c, fake, extra = {}) {
   return [
@@ -340,6 +341,77 @@ describe('channel nodes', function () {
       await helper.unload();
       assert.equal(fake.requests.length, 1);
       assert.ok(!logText().includes('cancelled'), logText());
+    });
+  });
+
+  describe('the channels table', () => {
+    it('has node tests here for every channel, in its order', () => {
+      assert.deepEqual(CHANNELS.map((c) => c.type), channelTable().types);
+    });
+  });
+
+  describe('a full queue', () => {
+    let fake;
+    before(async () => (fake = await startDiscordFake()));
+    after(() => fake.close());
+
+    it('refuses an alert when 100 already wait for its destination, in plain words', async () => {
+      const c = CHANNELS[0];
+      fake.script(fake.rateLimited(60));
+      await helper.load(ALL_NODES, flowFor(c, fake), { ch: c.creds(fake) });
+      const ch = helper.getNode('ch');
+      const statuses = collectStatuses(ch);
+      const caught = nextMessage(helper.getNode('caught'));
+      for (let i = 0; i <= 100; i++) ch.receive({ payload: `alert ${i}` });
+      const msg = await caught;
+      assert.equal(msg.error.code, 'QUEUE_FULL');
+      assert.equal(msg.error.message, 'Discord: 100 alerts already waiting for this destination');
+      assert.deepEqual(msg.delivery, { ok: false, channel: 'discord', status: null, attempts: 0, id: null });
+      assert.ok(statuses.some((st) => st.fill === 'red' && st.text === msg.error.message), JSON.stringify(statuses.slice(-3)));
+    });
+  });
+
+  describe('in German (settings.js lang: de)', () => {
+    const GERMAN = node('claude-channels', 'de');
+    const discord = CHANNELS[0];
+    const pushover = CHANNELS.find((c) => c.type === 'claude-pushover');
+    const fakes = {};
+    before(async () => {
+      fakes.discord = await discord.start();
+      fakes.pushover = await pushover.start();
+    });
+    after(async () => {
+      await fakes.discord.close();
+      await fakes.pushover.close();
+    });
+
+    it('shows sending, retrying and sent in German', async () => {
+      const fake = fakes.discord;
+      fake.reset();
+      fake.script('reset');
+      await helper.load(GERMAN, flowFor(discord, fake), { ch: discord.creds(fake) });
+      const ch = helper.getNode('ch');
+      const statuses = collectStatuses(ch);
+      const out = nextMessage(helper.getNode('out'));
+      ch.receive({ ...alertMsg });
+      await out;
+      const texts = statuses.map((st) => st.text);
+      assert.equal(texts[0], 'wird gesendet');
+      assert.ok(texts.some((t) => /^neuer Versuch in \d+s$/.test(t)), texts.join(' | '));
+      assert.match(texts.at(-1), /^gesendet \d\d:\d\d$/);
+    });
+
+    it('answers the Test button in German, service words as the service said them', async () => {
+      const fake = fakes.pushover;
+      fake.reset();
+      await helper.load(GERMAN, flowFor(pushover, fake), { ch: pushover.creds(fake) });
+      const sent = await helper.request().post('/claude-pushover/test').send({ id: 'new-node', ...pushover.props(fake), ...pushover.creds(fake) }).expect(200);
+      assert.match(sent.body.message, /^Gesendet\. Pushover hat mit 200 geantwortet \(ID [\w-]+\)\.$/);
+      const elsewhere = { id: 'ch', ...pushover.props(fake), apiUrl: 'http://127.0.0.1:9', token: '__PWRD__', user: '__PWRD__' };
+      const refused = await helper.request().post('/claude-pushover/test').send(elsewhere).expect(400);
+      assert.match(refused.body.message, /^nicht gesendet: die gespeicherten Pushover-Geheimnisse gelten nur für das Ziel des übernommenen Nodes\./);
+      const malformed = await helper.request().post('/claude-pushover/test').send([1]).expect(400);
+      assert.equal(malformed.body.message, 'erwartet wird ein JSON-Objekt mit den Eigenschaften des Nodes');
     });
   });
 });

@@ -2,13 +2,13 @@
 // The pure helpers under the channel nodes: text cutting and escaping, the webhook
 // template, destination queues, and the glue's small functions.
 const assert = require('node:assert/strict');
-const { lib } = require('../support/node-red');
+const { lib, translator } = require('../support/node-red');
 const { cutText, cutBytes, escapeHtml, headerText, charCount } = lib('delivery/text');
 const { fillTemplate, templateProblem } = lib('delivery/template');
 const { DestinationQueues, QueueFullError } = lib('delivery/queue');
-const { retryingText, sentText, testCredentials, deliverySettings, choiceProp, alertToDeliver } = lib('delivery/channel-node');
+const { retryingText, sentText, testCredentials, deliverySettings, alertToDeliver } = lib('delivery/channel-node');
 const { parseHeaders } = lib('delivery/adapters/webhook');
-const { urlSecrets } = lib('delivery/adapters/common');
+const { urlSecrets, choiceProp, textProp } = lib('delivery/adapters/common');
 const { makeAlert } = lib('alert');
 
 describe('delivery helpers', () => {
@@ -90,14 +90,18 @@ describe('delivery helpers', () => {
   });
 
   describe('channel node glue', () => {
-    it('words the sent time as a clock time only', () => {
-      assert.equal(sentText(new Date('2026-11-22T14:05:59Z'), 'UTC'), 'sent 14:05');
-      assert.equal(sentText(new Date('2026-11-22T14:05:00Z'), 'Europe/Berlin'), 'sent 15:05');
+    const en = translator('claude-channels', 'en-US');
+    const de = translator('claude-channels', 'de');
+    it('words the sent time as a clock time only, in English and German', () => {
+      assert.equal(sentText(new Date('2026-11-22T14:05:59Z'), 'UTC', en), 'sent 14:05');
+      assert.equal(sentText(new Date('2026-11-22T14:05:00Z'), 'Europe/Berlin', en), 'sent 15:05');
+      assert.equal(sentText(new Date('2026-11-22T14:05:00Z'), 'UTC', de), 'gesendet 14:05');
     });
-    it('words retry waits', () => {
-      assert.equal(retryingText(12_000), 'retrying in 12s');
-      assert.equal(retryingText(300), 'retrying in 1s');
-      assert.equal(retryingText(150_000), 'retrying in 3m');
+    it('words retry waits, in English and German', () => {
+      assert.equal(retryingText(12_000, en), 'retrying in 12s');
+      assert.equal(retryingText(300, en), 'retrying in 1s');
+      assert.equal(retryingText(150_000, en), 'retrying in 3m');
+      assert.equal(retryingText(12_000, de), 'neuer Versuch in 12s');
     });
     it('falls back to stored credentials for __PWRD__ and empty values', () => {
       assert.deepEqual(testCredentials(['token', 'user'], { token: '__PWRD__', user: 'typed' }, { token: 'stored', user: 'old' }), { token: 'stored', user: 'typed' });
@@ -117,9 +121,11 @@ describe('delivery helpers', () => {
       assert.throws(() => parseHeaders('{"X-A": "b\\r\\nInjected: 1"}'), /line breaks/);
       assert.throws(() => parseHeaders('{"bad name": "x"}'), /not a valid header name/);
     });
-    it('coerces choices', () => {
+    it('coerces choices and texts', () => {
       assert.equal(choiceProp({ method: 'PUT' }, 'method', ['POST', 'PUT'], 'POST'), 'PUT');
       assert.equal(choiceProp({ method: 'DELETE' }, 'method', ['POST', 'PUT'], 'POST'), 'POST');
+      assert.equal(textProp({ chatId: 42 }, 'chatId'), '42');
+      assert.equal(textProp({ chatId: { a: 1 } }, 'chatId', 'x'), 'x');
     });
   });
 

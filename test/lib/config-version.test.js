@@ -4,10 +4,10 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { testHelper, node, lib, root } = require('../support/node-red');
+const { testHelper, node, lib, root, nodeTypes } = require('../support/node-red');
 
 const { CONFIG_VERSION, configVersion, migrateConfig } = lib('config-version');
-const TYPES = Object.keys(require(path.join(root, 'package.json'))['node-red'].nodes);
+const TYPES = nodeTypes();
 
 describe('node config versions', () => {
   it('brings every node of every example (saved without a version) to this version, keeping every property', () => {

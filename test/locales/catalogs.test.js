@@ -1,15 +1,18 @@
 'use strict';
 // Every node has texts (locales/<lang>/<node>.json) and help (locales/<lang>/<node>.html) in
 // every language the package ships; each language holds exactly the English keys with the same
-// placeholders; every key the sources name is in the English catalog.
+// placeholders; every key the sources name is in the English catalog. The channel nodes' set
+// (claude-channels) also has a catalog of its own: the texts every channel shares.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { root } = require('../support/node-red');
+const { root, nodeTypes, channelTable } = require('../support/node-red');
 
 const LANGS = ['en-US', 'de'];
 const locales = path.join(root, 'nodes', 'locales');
-const types = Object.keys(require(path.join(root, 'package.json'))['node-red'].nodes);
+const types = nodeTypes();
+/** Every catalog: one per node type, and the channel set's shared one. */
+const catalogs = [...types, channelTable().set];
 
 const readCatalog = (lang, type) => JSON.parse(fs.readFileSync(path.join(locales, lang, `${type}.json`), 'utf8'));
 const readHelp = (lang, type) => fs.readFileSync(path.join(locales, lang, `${type}.html`), 'utf8');
@@ -36,7 +39,7 @@ function lookup(catalog, key) {
  */
 function keysIn(source) {
   const found = [];
-  const typeAlt = types.join('|');
+  const typeAlt = catalogs.join('|');
   const key = `(?:@claude-usage\\/node-red-claude-usage\\/[a-z-]+:)?((?:${typeAlt})\\.[A-Za-z0-9_.-]*[A-Za-z0-9_-])`;
   for (const m of source.matchAll(new RegExp(`(needsPermission\\(\\s*)?(['"])${key}\\2`, 'g'))) {
     if (!m[1]) found.push({ key: m[3], prefix: false });
@@ -55,11 +58,11 @@ describe('locales', () => {
     assert.deepEqual(fs.readdirSync(locales).sort(), [...LANGS].sort());
     for (const lang of LANGS) {
       const files = fs.readdirSync(path.join(locales, lang)).sort();
-      assert.deepEqual(files, types.flatMap((t) => [`${t}.html`, `${t}.json`]).sort(), `locales/${lang}`);
+      assert.deepEqual(files, [...types.flatMap((t) => [`${t}.html`, `${t}.json`]), `${channelTable().set}.json`].sort(), `locales/${lang}`);
     }
   });
 
-  for (const type of types) {
+  for (const type of catalogs) {
     it(`${type}: every language holds exactly the English keys, as texts with the same placeholders`, () => {
       const english = leaves(readCatalog('en-US', type));
       assert.ok(Object.keys(english).length > 0);
@@ -77,6 +80,9 @@ describe('locales', () => {
       }
     });
 
+  }
+
+  for (const type of types) {
     it(`${type}: help in every language is one help block with the English sections, properties and codes`, () => {
       const shape = (lang) => {
         const html = readHelp(lang, type);
@@ -107,8 +113,8 @@ describe('locales', () => {
     }
   });
 
-  it('every key named in nodes/*.ts and nodes/*.html is in the English catalog of its node', () => {
-    const sources = fs.readdirSync(path.join(root, 'nodes')).filter((f) => /\.(ts|html)$/.test(f));
+  it('every key named in nodes/*.ts, nodes/*.html and the channel glue is in the English catalog of its node', () => {
+    const sources = [...fs.readdirSync(path.join(root, 'nodes')).filter((f) => /\.(ts|html)$/.test(f)), 'lib/delivery/channel-node.ts'];
     const problems = [];
     let checked = 0;
     for (const file of sources) {

@@ -1,10 +1,10 @@
 'use strict';
-// What `npm publish` would ship: every node's compiled .js with its editor .html and its texts
+// What `npm publish` would ship: every node set's compiled .js with its editor .html and its texts
 // and help in every language beside it, the icons where Node-RED looks (next to the node files), and the examples.
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { root } = require('../support/node-red');
+const { root, nodeSets } = require('../support/node-red');
 const { packedFiles } = require('../support/pack');
 
 describe('package contents', function () {
@@ -23,13 +23,27 @@ describe('package contents', function () {
     assert.deepEqual(Object.keys(pkg.dependencies).sort(), ['undici', 'zod']);
   });
 
-  it('ships each node with its editor file, texts and help in every language, and the icons beside them', () => {
-    for (const [type, file] of Object.entries(pkg['node-red'].nodes)) {
+  it('ships each node set with its editor file, texts and help in every language, and the icons beside them', () => {
+    const sets = nodeSets();
+    assert.deepEqual(Object.keys(pkg['node-red'].nodes), Object.keys(sets));
+    for (const [set, file] of Object.entries(pkg['node-red'].nodes)) {
+      assert.equal(file, `dist/nodes/${set}.js`);
       assert.ok(files.has(file), `${file}`);
-      assert.ok(files.has(file.replace(/\.js$/, '.html')), `${type} editor`);
+      assert.ok(files.has(`dist/nodes/${set}.html`), `${set} editor`);
       for (const lang of fs.readdirSync(path.join(root, 'nodes', 'locales'))) {
-        assert.ok(files.has(`dist/nodes/locales/${lang}/${type}.json`), `${type} ${lang} texts`);
-        assert.ok(files.has(`dist/nodes/locales/${lang}/${type}.html`), `${type} ${lang} help`);
+        assert.ok(files.has(`dist/nodes/locales/${lang}/${set}.json`), `${set} ${lang} texts`);
+        assert.ok(files.has(`dist/nodes/locales/${lang}/${set}.html`), `${set} ${lang} help`);
+      }
+    }
+    // Each node type's editor, texts and help are in its set's files.
+    for (const [set, types] of Object.entries(sets)) {
+      const editor = fs.readFileSync(path.join(root, 'dist', 'nodes', `${set}.html`), 'utf8');
+      assert.deepEqual([...editor.matchAll(/data-template-name="([^"]+)"/g)].map((m) => m[1]), types, `${set} editors`);
+      for (const lang of fs.readdirSync(path.join(root, 'nodes', 'locales'))) {
+        const texts = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'nodes', 'locales', lang, `${set}.json`), 'utf8'));
+        const help = fs.readFileSync(path.join(root, 'dist', 'nodes', 'locales', lang, `${set}.html`), 'utf8');
+        assert.deepEqual([...help.matchAll(/data-help-name="([^"]+)"/g)].map((m) => m[1]), types, `${set} ${lang} help`);
+        for (const type of types) assert.ok(texts[type], `${type} ${lang} texts`);
       }
     }
     const icons = [...files].filter((f) => f.startsWith('dist/nodes/icons/'));

@@ -8,7 +8,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
-const { root, nodeRedVersion } = require('../support/node-red');
+const { root, nodeRedVersion, nodeSets } = require('../support/node-red');
 const { startNodeRed, logProblems } = require('../support/red-process');
 const { packInto } = require('../support/pack');
 
@@ -49,7 +49,7 @@ describe(`the packed tarball installed with --engine-strict (Node ${process.vers
     assert.equal(fs.lstatSync(installed).isSymbolicLink(), false);
     const sets = (await red.request('GET', '/nodes', undefined, { accept: 'application/json' })).json.filter((s) => s.module === pkg.name);
     assert.deepEqual(sets.filter((s) => s.err).map((s) => `${s.name}: ${s.err}`), []);
-    assert.deepEqual(sets.flatMap((s) => s.types).sort(), Object.keys(pkg['node-red'].nodes).sort());
+    assert.deepEqual(Object.fromEntries(sets.map((s) => [s.name, s.types])), nodeSets(), 'every node set with its node types, in order');
     assert.ok(sets.every((s) => s.version === pkg.version && s.enabled));
   });
 

@@ -68,16 +68,48 @@ function translator(name, lang = 'en-US') {
   return translators.get(id);
 }
 
+/** The channels table (compiled): its node set's name and its node types in order. */
+function channelTable() {
+  const { CHANNELS, CHANNEL_SET } = require(path.join(root, 'dist', 'nodes', 'lib', 'delivery', 'channels.js'));
+  return { set: CHANNEL_SET, types: CHANNELS.map((c) => c.type) };
+}
+
+/**
+ * Every node set of the package (package.json node-red.nodes) with the node types it
+ * registers: { 'claude-usage': ['claude-usage'], 'claude-channels': ['claude-discord', …], … }.
+ */
+function nodeSets() {
+  const { set, types } = channelTable();
+  const names = Object.keys(require(path.join(root, 'package.json'))['node-red'].nodes);
+  return Object.fromEntries(names.map((name) => [name, name === set ? types : [name]]));
+}
+
+/** Every node type of the package, in package.json's order (the channels in the table's). */
+function nodeTypes() {
+  return Object.values(nodeSets()).flat();
+}
+
+/** The node set that registers `type` (a set's own name gives the set). */
+function setOf(type) {
+  const sets = nodeSets();
+  if (type in sets) return type;
+  const found = Object.keys(sets).find((name) => sets[name].includes(type));
+  if (!found) throw new Error(`${type} is no node type of this package`);
+  return found;
+}
+
 const nodes = new Map();
 /**
- * A compiled node module, e.g. node('claude-usage'), with RED._ translating from the node's
- * catalog in `lang`.
+ * A compiled node module by its set or one of its types, e.g. node('claude-usage') or
+ * node('claude-discord') (the claude-channels set), with RED._ translating from the set's
+ * catalog in `lang`, as Node-RED gives a set its RED._.
  */
 function node(name, lang = 'en-US') {
-  const id = `${name}:${lang}`;
+  const set = setOf(name);
+  const id = `${set}:${lang}`;
   if (!nodes.has(id)) {
-    const mod = require(path.join(root, 'dist', 'nodes', `${name}.js`));
-    const _ = translator(name, lang);
+    const mod = require(path.join(root, 'dist', 'nodes', `${set}.js`));
+    const _ = translator(set, lang);
     nodes.set(id, (RED) => mod(new Proxy(RED, { get: (target, prop) => (prop === '_' ? _ : Reflect.get(target, prop)) })));
   }
   return nodes.get(id);
@@ -87,4 +119,4 @@ function lib(name) {
   return require(path.join(root, 'dist', 'nodes', 'lib', `${name}.js`));
 }
 
-module.exports = { nodeRedDir, nodeRedVersion, testHelper, node, lib, root, translator };
+module.exports = { nodeRedDir, nodeRedVersion, testHelper, node, lib, root, translator, nodeSets, nodeTypes, setOf, channelTable };

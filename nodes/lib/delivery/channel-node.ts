@@ -1,7 +1,9 @@
-// The Node-RED glue shared by the six channel nodes: each node file only names its
-// type, credentials, adapter and how its properties become the adapter's config.
+// The Node-RED glue shared by the channel nodes: each entry of the channels table names
+// its type, credentials, adapter and how its properties become the adapter's config.
 // Here: input → alert → per-destination queue → delivery core → msg.delivery,
 // status, done(err); and the editor's Test button endpoint `POST <type>/test`.
+// Status texts, errors of its own and Test answers are the set's message keys
+// (`claude-channels.*`); what a service answered stays in its own words.
 
 import type { Node, NodeAPI, NodeDef, NodeMessageInFlow } from 'node-red';
 import { alertFromMessage, makeAlert, type Alert } from '../alert';
@@ -10,20 +12,11 @@ import { isJsonRequest, JSON_ONLY } from '../admin';
 import { redact } from '../redact';
 import { deliver, DeliveryError, type DeliveryOptions, type DeliveryResult } from './core';
 import { destinationQueues, QueueFullError } from './queue';
-import type { ChannelAdapter } from './types';
+import type { ChannelAdapter, ChannelSpec, Credentials, Properties } from './types';
 import { currentConfig } from '../lifecycle';
 
-export type Credentials = Record<string, string>;
-export type Properties = Record<string, unknown>;
-
-export interface ChannelNodeSpec<C> {
-  type: string;
-  adapter: ChannelAdapter<C>;
-  /** Credential names; all are secrets (type password). */
-  credentials: readonly string[];
-  /** The adapter's config from the node's properties and credentials, coerced from the editor's strings. */
-  config(props: Properties, credentials: Credentials): C;
-}
+/** RED._ of the channels' node set. */
+export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 /** What `msg.delivery` carries. */
 export interface DeliveryReport {
@@ -45,30 +38,19 @@ export function deliverySettings(settings: unknown): DeliveryOptions {
   return out;
 }
 
-export function textProp(props: Properties, name: string, fallback = ''): string {
-  const v = props[name];
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : fallback;
-}
-
-/** `fallback` when the property is missing, not a string or not one of `allowed`. */
-export function choiceProp<T extends string>(props: Properties, name: string, allowed: readonly T[], fallback: T): T {
-  const v = textProp(props, name).trim();
-  return (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
-}
-
 export function deliveryReport(result: DeliveryResult): DeliveryReport {
   return { ok: result.ok, channel: result.channel, status: result.status, attempts: result.attempts, id: result.id };
 }
 
 /** "retrying in 12s" / "retrying in 2m". */
-export function retryingText(delayMs: number): string {
+export function retryingText(delayMs: number, _: Translate): string {
   const seconds = Math.max(1, Math.ceil(delayMs / 1000));
-  return seconds < 60 ? `retrying in ${seconds}s` : `retrying in ${formatDuration(seconds / 60)}`;
+  return _('claude-channels.status.retrying', { wait: seconds < 60 ? `${seconds}s` : formatDuration(seconds / 60) });
 }
 
 /** "sent 14:05": the time of day alone, as the status is read the same day. */
-export function sentText(at: Date, timeZone: string): string {
-  return `sent ${formatClock(at, timeZone, at)}`;
+export function sentText(at: Date, timeZone: string, _: Translate): string {
+  return _('claude-channels.status.sent', { time: formatClock(at, timeZone, at) });
 }
 
 const STATUS_TEXT_LIMIT = 80;
@@ -125,16 +107,17 @@ function originsOf<C>(adapter: ChannelAdapter<C>, config: C): string[] | null {
  * Why a Test request may not use the stored secrets it asks for, or null when it may: a
  * stored secret goes only where the deployed node's own settings send it.
  */
-export function storedSecretRefusal<C>(adapter: ChannelAdapter<C>, requested: C, deployed: C): string | null {
+export function storedSecretRefusal<C>(adapter: ChannelAdapter<C>, requested: C, deployed: C, _: Translate): string | null {
   const a = originsOf(adapter, requested);
   const b = originsOf(adapter, deployed);
   if (a === null || b === null) return null; // it sends nothing: delivery reports the problem
   if (a.length === b.length && a.every((o, i) => o === b[i])) return null;
-  return `not sent: the stored ${adapter.service} secrets are only used with the deployed node's own destination. Deploy the new settings first, or type the secrets again`;
+  return _('claude-channels.test.otherDestination', { service: adapter.service });
 }
 
-export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): void {
+export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelSpec<C>): void {
   const { adapter } = spec;
+  const _: Translate = (key, vars) => RED._(key, vars);
   /** The properties of each deployed node of this type, by id (for the Test button's stored secrets). */
   const deployedProps = new Map<string, Properties>();
 
@@ -167,28 +150,31 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): 
         deliver(adapter, config, alert, {
           ...options,
           signal: closing.signal,
-          onRetry: ({ delayMs }) => show('yellow', 'ring', retryingText(delayMs)),
+          onRetry: ({ delayMs }) => show('yellow', 'ring', retryingText(delayMs, _)),
         });
-      if (!problem) show('blue', 'dot', 'sending');
+      if (!problem) show('blue', 'dot', _('claude-channels.status.sending'));
       destinationQueues
         .run(adapter.destination(config), run)
         .then((result) => {
           (msg as Record<string, unknown>).delivery = deliveryReport(result);
           if (result.ok) {
-            show('green', 'dot', sentText(new Date(), timeZone));
+            show('green', 'dot', sentText(new Date(), timeZone, _));
             send(msg);
             done();
           } else if (result.error?.code === 'CANCELLED') {
             done(); // the node is closing: a redeploy is not a delivery failure
           } else {
-            const error = result.error ?? new DeliveryError(`${adapter.service}: delivery failed`, 'HTTP_ERROR', adapter.channel, result.status, result.attempts);
+            const error = result.error ?? new DeliveryError(_('claude-channels.error.failed', { service: adapter.service }), 'HTTP_ERROR', adapter.channel, result.status, result.attempts);
             show('red', 'ring', error.message);
             done(error);
           }
         })
         .catch((err: unknown) => {
-          const code = err instanceof QueueFullError ? 'QUEUE_FULL' : 'HTTP_ERROR';
-          const error = new DeliveryError(redact(`${adapter.service}: ${(err as Error)?.message ?? String(err)}`, secrets), code, adapter.channel, null, 0);
+          const full = err instanceof QueueFullError;
+          const text = full
+            ? _('claude-channels.error.queueFull', { service: adapter.service, waiting: err.limit })
+            : _('claude-channels.error.unexpected', { service: adapter.service, message: (err as Error)?.message ?? String(err) });
+          const error = new DeliveryError(redact(text, secrets), full ? 'QUEUE_FULL' : 'HTTP_ERROR', adapter.channel, null, 0);
           (msg as Record<string, unknown>).delivery = { ok: false, channel: adapter.channel, status: null, attempts: 0, id: null };
           show('red', 'ring', error.message);
           done(error);
@@ -214,7 +200,7 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): 
     }
     const body = req.body as unknown;
     if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      res.status(400).json({ ok: false, status: null, message: 'expected a JSON object with the node properties' });
+      res.status(400).json({ ok: false, status: null, message: _('claude-channels.test.notAnObject') });
       return;
     }
     const props = body as Properties;
@@ -226,7 +212,7 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): 
     const usesStored = spec.credentials.some((name) => (stored?.[name] ?? '') !== '' && credentials[name] === stored?.[name] && props[name] !== stored?.[name]);
     const deployed = deployedProps.get(id);
     if (usesStored && stored) {
-      const refusal = deployed ? storedSecretRefusal(adapter, config, spec.config(deployed, stored)) : 'not sent: the stored secrets belong to a node that is not running';
+      const refusal = deployed ? storedSecretRefusal(adapter, config, spec.config(deployed, stored), _) : _('claude-channels.test.notRunning');
       if (refusal) {
         res.status(400).json({ ok: false, status: null, message: refusal });
         return;
@@ -236,12 +222,12 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelNodeSpec<C>): 
     deliver(adapter, config, testAlert(), { ...deliverySettings(RED.settings), maxAttempts: 1 })
       .then((result) => {
         const message = result.ok
-          ? `Sent. ${adapter.service} answered ${result.status}${result.id ? ` (id ${result.id})` : ''}.`
-          : (result.error?.message ?? `${adapter.service}: delivery failed`);
+          ? _(result.id ? 'claude-channels.test.sentId' : 'claude-channels.test.sent', { service: adapter.service, status: result.status ?? '', id: result.id ?? '' })
+          : (result.error?.message ?? _('claude-channels.error.failed', { service: adapter.service }));
         res.json({ ok: result.ok, status: result.status, message: redact(message, secrets) });
       })
       .catch((err: unknown) => {
-        res.json({ ok: false, status: null, message: redact(`${adapter.service}: ${(err as Error)?.message ?? String(err)}`, secrets) });
+        res.json({ ok: false, status: null, message: redact(_('claude-channels.error.unexpected', { service: adapter.service, message: (err as Error)?.message ?? String(err) }), secrets) });
       });
   });
 }

@@ -3,7 +3,7 @@
 
 export class QueueFullError extends Error {
   readonly code = 'QUEUE_FULL';
-  constructor(limit: number) {
+  constructor(readonly limit: number) {
     super(`${limit} alerts already waiting for this destination`);
     this.name = 'QueueFullError';
   }

@@ -61,3 +61,22 @@ export interface ChannelAdapter<C> {
   request(config: C, alert: Alert, ctx: DeliveryContext): OutgoingRequest;
   read(res: HttpResponse, now: number): ServiceAnswer;
 }
+
+export type Credentials = Record<string, string>;
+export type Properties = Record<string, unknown>;
+
+/**
+ * Everything one channel node is, apart from its editor, texts and help (found by `type`):
+ * the table in `channels.ts` lists one per node type.
+ */
+export interface ChannelSpec<C> {
+  /** The node type, `claude-<channel>`: also the name of its editor, texts and help files. */
+  readonly type: string;
+  readonly adapter: ChannelAdapter<C>;
+  /** Credential names; all are secrets (type password). */
+  readonly credentials: readonly string[];
+  /** The adapter's config from the node's properties and credentials, coerced from the editor's strings. */
+  config(props: Properties, credentials: Credentials): C;
+  /** What the user pastes into the node, as the README's set-up table says it. */
+  readonly paste: string;
+}

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { headerValue, jsonBody, type HttpResponse } from '../../http';
 import { parseRetryAfter } from '../../retry';
-import type { ServiceAnswer } from '../types';
+import type { Properties, ServiceAnswer } from '../types';
 
 export { jsonBody };
 
@@ -65,3 +65,15 @@ export function urlSecrets(url: string): string[] {
   return out.filter((s) => s.length > 0 && s !== '/');
 }
 
+
+/** A node property as text: numbers as digits, anything else `fallback`. */
+export function textProp(props: Properties, name: string, fallback = ''): string {
+  const v = props[name];
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : fallback;
+}
+
+/** `fallback` when the property is missing, not a string or not one of `allowed`. */
+export function choiceProp<T extends string>(props: Properties, name: string, allowed: readonly T[], fallback: T): T {
+  const v = textProp(props, name).trim();
+  return (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
+}

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { Alert, AlertLevel } from '../../alert';
 import type { HttpResponse } from '../../http';
 import { charCount, cutText } from '../text';
-import type { ChannelAdapter, ServiceAnswer } from '../types';
-import { delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, secondsToMs, urlSecrets } from './common';
+import type { ChannelAdapter, ChannelSpec, ServiceAnswer } from '../types';
+import { delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, secondsToMs, textProp, urlSecrets } from './common';
 
 export interface DiscordConfig {
   url: string;
@@ -137,4 +137,13 @@ export const discordAdapter: ChannelAdapter<DiscordConfig> = {
     };
   },
   read: readDiscordAnswer,
+};
+
+/** The claude-discord node: its adapter, credentials and how its properties become the adapter's config. */
+export const discordChannel: ChannelSpec<DiscordConfig> = {
+  type: 'claude-discord',
+  adapter: discordAdapter,
+  credentials: ['url'],
+  config: (props, creds) => ({ url: creds.url, username: textProp(props, 'username') }),
+  paste: 'webhook URL',
 };

@@ -11,8 +11,8 @@ import { z } from 'zod';
 import type { Alert } from '../../alert';
 import type { HttpResponse } from '../../http';
 import { cutText, escapeHtml, joinTitle } from '../text';
-import type { ChannelAdapter, OutgoingRequest, ServiceAnswer } from '../types';
-import { delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, trimSlash } from './common';
+import type { ChannelAdapter, ChannelSpec, OutgoingRequest, ServiceAnswer } from '../types';
+import { choiceProp, delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, textProp, trimSlash } from './common';
 
 export interface MatrixConfig {
   accessToken: string;
@@ -110,4 +110,18 @@ export const matrixAdapter: ChannelAdapter<MatrixConfig> = {
     };
   },
   read: readMatrixAnswer,
+};
+
+/** The claude-matrix node: its adapter, credentials and how its properties become the adapter's config. */
+export const matrixChannel: ChannelSpec<MatrixConfig> = {
+  type: 'claude-matrix',
+  adapter: matrixAdapter,
+  credentials: ['accessToken'],
+  config: (props, creds) => ({
+    accessToken: creds.accessToken,
+    homeserver: textProp(props, 'homeserver').trim(),
+    room: textProp(props, 'room'),
+    msgtype: choiceProp(props, 'msgtype', MATRIX_MSGTYPES, 'm.text'),
+  }),
+  paste: 'homeserver, access token, room',
 };

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { Alert, AlertLevel } from '../../alert';
 import type { HttpResponse } from '../../http';
 import { cutBytes, headerText } from '../text';
-import type { ChannelAdapter, ServiceAnswer } from '../types';
-import { delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, trimSlash } from './common';
+import type { ChannelAdapter, ChannelSpec, ServiceAnswer } from '../types';
+import { delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, textProp, trimSlash } from './common';
 
 export interface NtfyConfig {
   /** Access token (`tk_…`) or `user:password`; empty for open topics. */
@@ -81,4 +81,18 @@ export const ntfyAdapter: ChannelAdapter<NtfyConfig> = {
     };
   },
   read: readNtfyAnswer,
+};
+
+/** The claude-ntfy node: its adapter, credentials and how its properties become the adapter's config. */
+export const ntfyChannel: ChannelSpec<NtfyConfig> = {
+  type: 'claude-ntfy',
+  adapter: ntfyAdapter,
+  credentials: ['token'],
+  config: (props, creds) => ({
+    token: creds.token,
+    server: textProp(props, 'server').trim() || 'https://ntfy.sh',
+    topic: textProp(props, 'topic'),
+    tags: textProp(props, 'tags'),
+  }),
+  paste: 'server, topic, optional token',
 };

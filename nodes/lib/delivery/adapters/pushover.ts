@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { Alert, AlertLevel } from '../../alert';
 import type { HttpResponse } from '../../http';
 import { cutText } from '../text';
-import type { ChannelAdapter, ServiceAnswer } from '../types';
-import { delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, trimSlash } from './common';
+import type { ChannelAdapter, ChannelSpec, ServiceAnswer } from '../types';
+import { choiceProp, delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, textProp, trimSlash } from './common';
 
 export type PushoverPriority = 'auto' | '-2' | '-1' | '0' | '1' | '2';
 
@@ -88,4 +88,20 @@ export const pushoverAdapter: ChannelAdapter<PushoverConfig> = {
     };
   },
   read: readPushoverAnswer,
+};
+
+/** The claude-pushover node: its adapter, credentials and how its properties become the adapter's config. */
+export const pushoverChannel: ChannelSpec<PushoverConfig> = {
+  type: 'claude-pushover',
+  adapter: pushoverAdapter,
+  credentials: ['token', 'user'],
+  config: (props, creds) => ({
+    token: creds.token,
+    user: creds.user,
+    device: textProp(props, 'device'),
+    sound: textProp(props, 'sound'),
+    priority: choiceProp(props, 'priority', PUSHOVER_PRIORITIES, 'auto'),
+    apiUrl: textProp(props, 'apiUrl').trim() || 'https://api.pushover.net',
+  }),
+  paste: 'app token, user key',
 };

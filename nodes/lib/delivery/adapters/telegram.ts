@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { Alert } from '../../alert';
 import type { HttpResponse } from '../../http';
 import { charCount, cutText, escapeHtml } from '../text';
-import type { ChannelAdapter, ServiceAnswer } from '../types';
-import { delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, secondsToMs, trimSlash } from './common';
+import type { ChannelAdapter, ChannelSpec, ServiceAnswer } from '../types';
+import { delivered, destinationKey, isHttpUrl, isOk, parsedBody, retryAfterHeader, secondsToMs, textProp, trimSlash } from './common';
 
 export interface TelegramConfig {
   botToken: string;
@@ -78,4 +78,17 @@ export const telegramAdapter: ChannelAdapter<TelegramConfig> = {
     };
   },
   read: readTelegramAnswer,
+};
+
+/** The claude-telegram node: its adapter, credentials and how its properties become the adapter's config. */
+export const telegramChannel: ChannelSpec<TelegramConfig> = {
+  type: 'claude-telegram',
+  adapter: telegramAdapter,
+  credentials: ['botToken'],
+  config: (props, creds) => ({
+    botToken: creds.botToken,
+    chatId: textProp(props, 'chatId'),
+    apiUrl: textProp(props, 'apiUrl').trim() || 'https://api.telegram.org',
+  }),
+  paste: 'bot token, chat id',
 };

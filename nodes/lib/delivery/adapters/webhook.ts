@@ -6,8 +6,8 @@ import { z } from 'zod';
 import type { HttpResponse } from '../../http';
 import { fillTemplate, templateProblem } from '../template';
 import { cutText } from '../text';
-import type { ChannelAdapter, ServiceAnswer } from '../types';
-import { delivered, destinationKey, isHttpUrl, isOk, jsonBody, parsedBody, retryAfterHeader, urlSecrets } from './common';
+import type { ChannelAdapter, ChannelSpec, ServiceAnswer } from '../types';
+import { choiceProp, delivered, destinationKey, isHttpUrl, isOk, jsonBody, parsedBody, retryAfterHeader, textProp, urlSecrets } from './common';
 
 export type WebhookMethod = 'POST' | 'PUT' | 'GET';
 
@@ -122,4 +122,19 @@ export const webhookAdapter: ChannelAdapter<WebhookConfig> = {
     return { url: config.url.trim(), method: config.method, headers, body };
   },
   read: readWebhookAnswer,
+};
+
+/** The claude-webhook node: its adapter, credentials and how its properties become the adapter's config. */
+export const webhookChannel: ChannelSpec<WebhookConfig> = {
+  type: 'claude-webhook',
+  adapter: webhookAdapter,
+  credentials: ['url', 'secretHeaders'],
+  config: (props, creds) => ({
+    url: creds.url,
+    method: choiceProp(props, 'method', WEBHOOK_METHODS, 'POST'),
+    headers: textProp(props, 'headers'),
+    secretHeaders: creds.secretHeaders ?? '',
+    template: textProp(props, 'template'),
+  }),
+  paste: 'URL; optional *Secret headers* (JSON, e.g. `{"Authorization": "Bearer …"}`)',
 };

@@ -83,9 +83,11 @@ for (const lang of ['en-US', 'de']) {
     let browser;
     let page;
     const pageErrors = [];
+    let releaseTurn;
 
-    before(async () => {
+    before(async function () {
       requireChromium();
+      releaseTurn = await takeBrowserTurn(this);
       const { chromium } = require('playwright-core');
       fake = await startDiscordFake();
       red = await startNodeRed({ settings: { lang, telemetry: { enabled: false } } });
@@ -110,6 +112,7 @@ for (const lang of ['en-US', 'de']) {
       red?.cleanup();
       await fake?.close();
     });
+    after(() => releaseTurn?.()); // last: the next runtime's browser tests go on
 
     it("serves the set's catalog under the set's namespace, shared and per-channel texts together", async () => {
       const catalog = await red.request('GET', `/locales/${MODULE}/${SET}?lng=${lang}`);

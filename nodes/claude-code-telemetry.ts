@@ -1,3 +1,4 @@
+import { MINUTE_MS } from './lib/constants';
 import type { NodeAPI, Node, NodeDef, NodeMessageInFlow } from 'node-red';
 import { alertMessage } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
@@ -70,7 +71,7 @@ export = function (RED: NodeAPI) {
       const b = report.activeBlock;
       const machines = report.hosts.length === 1 ? RED._('claude-code-telemetry.status.oneMachine') : RED._('claude-code-telemetry.status.machines', { n: report.hosts.length });
       if (b) {
-        const left = formatDuration((Date.parse(b.endTime) - now) / 60_000);
+        const left = formatDuration((Date.parse(b.endTime) - now) / MINUTE_MS);
         node.status({ fill: 'green', shape: 'dot', text: RED._('claude-code-telemetry.status.block', { cost: b.costUSD.toFixed(2), left, end: formatClock(new Date(b.endTime), config.timeZone, new Date(now)), machines }) });
       } else if (report.hosts.length) {
         node.status({ fill: 'grey', shape: 'ring', text: RED._('claude-code-telemetry.status.idle', { cost: report.today.costUSD.toFixed(2), machines }) });

@@ -2,6 +2,7 @@
 // machine, sent on as claude-usage-shaped messages. The body rules live in lib/schemas/statusline,
 // the kept state and the payload in lib/claude/statusline, the endpoint in lib/receiver; this
 // file wires config, context, the throttle, messages and status.
+import { DAY_MS, MINUTE_MS } from './lib/constants';
 import { readFile } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, Response } from 'express';
@@ -38,9 +39,9 @@ const DEFAULT_PATH = '/claude-usage/statusline';
 const DEFAULT_ACCOUNT = 'Claude Code';
 const DEFAULT_THROTTLE_S = 5;
 /** The same warning (a sender's bad window, a refused body) is logged at most this often. */
-const WARN_EVERY_MS = 10 * 60_000;
+const WARN_EVERY_MS = 10 * MINUTE_MS;
 /** Timers wait at most a day and look again (setTimeout misfires past 2^31-1 ms). */
-const MAX_WAIT_MS = 86_400_000;
+const MAX_WAIT_MS = DAY_MS;
 
 /** The scripts the editor offers for download, from the package's scripts/ folder. */
 const SCRIPTS = new Set(['claude-statusline.sh', 'claude-statusline.ps1']);

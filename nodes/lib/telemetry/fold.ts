@@ -4,6 +4,7 @@
 // usage-limit lines. Kept: the current and the previous billing period, nothing older.
 // Of a record only model, token counts, cost, time, host and a digest of its identity are
 // kept; no path, prompt, prompt id or session id.
+import { DAY_MS } from '../constants';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseTime, sortEntries, entryTokens, type LimitLine, type UsageEntry } from '../code-usage/entries';
@@ -51,7 +52,7 @@ const MAX_LIMIT_LINES = 500;
 const MAX_HOSTS = 1000;
 const MAX_HOST_LENGTH = 128;
 /** Records dated further ahead of Node-RED's clock are refused. */
-const FUTURE_MS = 24 * 3600_000;
+const FUTURE_MS = DAY_MS;
 
 function num(v: AttributeValue | undefined): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;

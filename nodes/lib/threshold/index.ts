@@ -1,5 +1,6 @@
 // One incoming message, start to finish, as the node handles it: read the payload,
 // judge its windows, word the alerts. Pure: state in, state out.
+import { MINUTE_MS } from '../constants';
 import type { Alert } from '../alert';
 import { evaluate, type EngineState } from './engine';
 import { readUsage } from './input';
@@ -11,7 +12,7 @@ export { parseSettings, type ThresholdProperties, type ThresholdSettings } from 
 export { describeAccount } from './status';
 
 /** Future `fetchedAt` values beyond this are distrusted (clock skew) in favour of the wall clock. */
-const MAX_CLOCK_AHEAD_MS = 60_000;
+const MAX_CLOCK_AHEAD_MS = MINUTE_MS;
 
 /**
  * The engine's clock: the sample's measurement time, so cooldowns count between

@@ -1,5 +1,6 @@
 // The node's properties, as the editor saves them (often strings), turned into
 // validated settings for the engine.
+import { HOUR_MS } from '../constants';
 import { resolveTimeZone, isValidTimeZone } from '../format';
 
 export type WindowKind = 'session' | 'weekly' | 'scoped' | 'extra';
@@ -89,7 +90,7 @@ export function parseSettings(props: ThresholdProperties): { settings: Threshold
   return {
     settings: {
       thresholds,
-      cooldownMs: Math.round(cooldownHours * 3600_000),
+      cooldownMs: Math.round(cooldownHours * HOUR_MS),
       rearmPct,
       notifyReset: toBoolean(props.notifyReset),
       pace: toBoolean(props.pace),

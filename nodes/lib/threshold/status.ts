@@ -1,4 +1,5 @@
 // The node status for one account's state: what the node is doing, in a few characters.
+import { MINUTE_MS } from '../constants';
 import { formatDuration, formatPct } from '../format';
 import type { AccountState, WindowState } from './engine';
 import type { ThresholdSettings } from './settings';
@@ -40,7 +41,7 @@ export function describeAccount(account: AccountState, settings: ThresholdSettin
   const waits = windows.map(([, w]) => cooldownLeft(w, settings, now)).filter((ms): ms is number => ms !== null);
   const fired = windows.map(([, w]) => highestFired(w)).filter((v): v is number => v !== null);
   let mode = 'armed';
-  if (waits.length > 0) mode = `cooldown ${formatDuration(Math.min(...waits) / 60_000)}`;
+  if (waits.length > 0) mode = `cooldown ${formatDuration(Math.min(...waits) / MINUTE_MS)}`;
   else if (fired.length > 0) mode = `fired ${formatPct(Math.max(...fired))}%`;
 
   const over = windows.some(([, w]) => w.pct >= 100);

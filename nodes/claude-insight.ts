@@ -4,7 +4,7 @@ import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import { alertMessage } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
 import { currentConfig, handleInOrder } from './lib/lifecycle';
-import { buildReport, describeInsight, parseSettings, startState, step, type InsightProperties, type InsightState } from './lib/insight';
+import { buildReport, describeInsight, parseSettings, startState, step, type InsightProperties, type InsightState, type InsightStatus } from './lib/insight';
 
 interface ClaudeInsightDef extends NodeDef, InsightProperties {}
 
@@ -12,6 +12,17 @@ interface ClaudeInsightDef extends NodeDef, InsightProperties {}
 const STATE_KEY = 'claudeInsight';
 /** Other accounts named in a warning, at most, per deploy. */
 const OTHER_ACCOUNTS_WARNED = 10;
+
+/** The node status of an insight payload, e.g. `5h 38% (4 elsewhere) · wk 44% · 2 hosts`. */
+function insightStatus(view: InsightStatus, _: NodeAPI['_']): { fill: InsightStatus['fill']; shape: InsightStatus['shape']; text: string } {
+  if (view.windows.length === 0) return { fill: view.fill, shape: view.shape, text: _('claude-insight.status.waiting') };
+  const parts = view.windows.map((w) => {
+    const vars = { window: _(`claude-insight.status.window.${w.window}`), pct: w.pct };
+    return w.elsewhere === null ? _('claude-insight.status.level', vars) : _('claude-insight.status.levelElsewhere', { ...vars, elsewhere: w.elsewhere });
+  });
+  parts.push(view.hosts === 1 ? _('claude-insight.status.oneHost') : _('claude-insight.status.hosts', { count: view.hosts }));
+  return { fill: view.fill, shape: view.shape, text: parts.join(' · ') };
+}
 
 export = function (RED: NodeAPI) {
   function ClaudeInsightNode(this: Node, config: ClaudeInsightDef) {
@@ -31,7 +42,7 @@ export = function (RED: NodeAPI) {
         state = start.state;
         if (start.problem) node.warn(start.problem);
         if (start.note) node.log(start.note);
-        node.status(describeInsight(buildReport(state, settings, Date.now())));
+        node.status(insightStatus(describeInsight(buildReport(state, settings, Date.now())), RED._));
       },
       (err: unknown) => node.error(RED._('claude-insight.error.stateUnread', { error: String(err) })),
     );
@@ -56,7 +67,7 @@ export = function (RED: NodeAPI) {
         const out2 = result.alerts.map((alert): NodeMessage => ({ ...alertMessage(alert) }));
         send([out1, out2.length > 0 ? out2 : null]);
       }
-      if (result.report) node.status(describeInsight(result.report));
+      if (result.report) node.status(insightStatus(describeInsight(result.report), RED._));
       else if (result.problems.length > 0 && result.changed === false && result.otherAccount === null) node.status({ fill: 'yellow', shape: 'ring', text: RED._('claude-insight.status.badInput') });
       await saved;
     }

@@ -78,6 +78,16 @@ describe('claude-insight node', () => {
     assert.deepEqual(lastStatus(), { fill: 'green', shape: 'dot', text: '5h 14% · wk 41% · 2 hosts' });
   });
 
+  it('shows its status in German', async () => {
+    sinon.useFakeTimers({ now: T0 + 20 * MIN, toFake: ['Date'] });
+    await helper.load(node('claude-insight', 'de'), flow());
+    assert.equal(lastStatus().text, 'warte auf Nutzungsdaten');
+    await feed([logs('laptop', 0), official(0, 10, 40), logs('laptop', 30_000), official(5, 14, 41)]);
+    assert.deepEqual(lastStatus(), { fill: 'green', shape: 'dot', text: '5h 14 % · Wo. 41 % · 1 Rechner' });
+    await feed([logs('desktop', 0), official(6, 20, 42)]);
+    assert.match(lastStatus().text, /^5h 20 % \(\d+(\.\d)? anderswo\) · Wo. 42 %/);
+  });
+
   it('sends usage-elsewhere, limit-hit and cap-changed on output 2 as alert messages', async () => {
     const clock = sinon.useFakeTimers({ now: T0 + 30 * 24 * HOUR, toFake: ['Date'] });
     await helper.load(insightNode, flow({ elsewherePct: '2', minCalibrationPct: '5', windowsKept: '5' }));

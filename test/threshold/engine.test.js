@@ -209,15 +209,18 @@ describe('threshold engine: rules', () => {
     assert.equal(restoreState(undefined), null);
   });
 
-  it('describes an account for the node status', () => {
+  it('describes an account for the node status, as values the node words', () => {
     const s = settings({ cooldownHours: 4 });
     const series = sessionSeries([[0, 62]]);
     let { state } = run(series, s);
-    assert.deepEqual(describeAccount(state.accounts.work, s, T0), { fill: 'green', shape: 'dot', text: 'armed · 5h 62%' });
+    const session = (pct) => ({ window: 'session', name: 'session', pct });
+    assert.deepEqual(describeAccount(state.accounts.work, s, T0), { fill: 'green', shape: 'dot', mode: { key: 'armed' }, levels: [session('62')] });
     ({ state } = run(sessionSeries([[0, 91], [10, 60], [60, 80]]), s));
-    assert.equal(describeAccount(state.accounts.work, s, T0 + 60 * MIN).text, 'cooldown 3h · 5h 80%');
+    assert.deepEqual(describeAccount(state.accounts.work, s, T0 + 60 * MIN), { fill: 'yellow', shape: 'dot', mode: { key: 'cooldown', wait: '3h' }, levels: [session('80')] });
     ({ state } = run(sessionSeries([[0, 101.25]]), s));
-    assert.deepEqual(describeAccount(state.accounts.work, s, T0, 'work: '), { fill: 'red', shape: 'dot', text: 'work: fired 95% · 5h 101.3%' });
+    assert.deepEqual(describeAccount(state.accounts.work, s, T0), { fill: 'red', shape: 'dot', mode: { key: 'fired', pct: '95' }, levels: [session('101.3')] });
+    const scoped = { 'weekly:opus': { pct: 12, resetsAt: null, thresholds: {} }, extra: { pct: 3, resetsAt: null, thresholds: {} } };
+    assert.deepEqual(describeAccount(scoped, s, T0).levels, [{ window: null, name: 'opus', pct: '12' }, { window: 'extra', name: 'extra', pct: '3' }]);
   });
 });
 

@@ -69,6 +69,17 @@ describe('claude-threshold node', () => {
     assert.deepEqual(t1.status.lastCall.args[0], { fill: 'yellow', shape: 'dot', text: 'fired 90% · 5h 91.2%' });
   });
 
+  it('shows its state line in German', async () => {
+    await helper.load(node('claude-threshold', 'de'), flow());
+    await feed([sample('work', 0, 62)]);
+    const t1 = helper.getNode('t1');
+    assert.deepEqual(t1.status.lastCall.args[0], { fill: 'green', shape: 'dot', text: 'scharf · 5h 62 %' });
+    await feed([sample('work', 5, 91.2)]);
+    assert.deepEqual(t1.status.lastCall.args[0], { fill: 'yellow', shape: 'dot', text: 'ausgelöst 90 % · 5h 91.2 %' });
+    await feed([sample('home', 0, 40, { weekly: { pct: 44, resetsAt: iso(T0 + 48 * HOUR) } })]);
+    assert.equal(t1.status.lastCall.args[0].text, 'home: scharf · 5h 40 % · Wo. 44 %');
+  });
+
   it('sends one message per alert when several windows cross at once', async () => {
     await helper.load(thresholdNode, flow());
     const msg = sample('work', 0, 96, { weekly: { pct: 80, resetsAt: iso(T0 + 48 * HOUR) } });

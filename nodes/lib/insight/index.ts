@@ -12,7 +12,7 @@ import { alertFor } from './text';
 export { parseSettings, type InsightProperties, type InsightSettings } from './settings';
 export { emptyState, type InsightState } from './state';
 export { buildReport, type InsightPayload } from './report';
-export { describeInsight } from './status';
+export { describeInsight, type InsightStatus } from './status';
 
 export interface Step {
   state: InsightState;

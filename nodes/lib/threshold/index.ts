@@ -9,7 +9,7 @@ import { alertFor } from './text';
 
 export { clearAccount, emptyState, restoreState, type EngineState } from './engine';
 export { parseSettings, type ThresholdProperties, type ThresholdSettings } from './settings';
-export { describeAccount } from './status';
+export { describeAccount, type AccountStatus } from './status';
 
 /** Future `fetchedAt` values beyond this are distrusted (clock skew) in favour of the wall clock. */
 const MAX_CLOCK_AHEAD_MS = MINUTE_MS;

@@ -33,7 +33,7 @@ const SAVE_MS = 10_000;
 export = function (RED: NodeAPI) {
   function ClaudeCodeTelemetryNode(this: TelemetryNode, def: TelemetryDef) {
     RED.nodes.createNode(this, def);
-    def = currentConfig(this, 'claude-code-telemetry', def);
+    def = currentConfig(this, 'claude-code-telemetry', def, RED._);
     const node = this;
     const config = readConfig(def as unknown as Record<string, unknown>);
     const label = def.name || 'Claude Code';

@@ -42,7 +42,7 @@ const SAVE_EVERY_MS = 15 * MINUTE_MS;
 export = function (RED: NodeAPI) {
   function ClaudeCodeUsageNode(this: Node, def: CodeUsageDef) {
     RED.nodes.createNode(this, def);
-    def = currentConfig(this, 'claude-code-usage', def);
+    def = currentConfig(this, 'claude-code-usage', def, RED._);
     const node = this;
     let config: CodeUsageConfig;
     try {

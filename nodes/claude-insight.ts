@@ -27,7 +27,7 @@ function insightStatus(view: InsightStatus, _: NodeAPI['_']): { fill: InsightSta
 export = function (RED: NodeAPI) {
   function ClaudeInsightNode(this: Node, config: ClaudeInsightDef) {
     RED.nodes.createNode(this, config);
-    config = currentConfig(this, 'claude-insight', config);
+    config = currentConfig(this, 'claude-insight', config, RED._);
     const node = this;
     const { settings, problems } = parseSettings(config);
     for (const problem of problems) node.warn(problem);

@@ -77,7 +77,7 @@ export = function (RED: NodeAPI) {
 
   function ClaudeStatuslineNode(this: Node, config: StatuslineDef) {
     RED.nodes.createNode(this, config);
-    config = currentConfig(this, 'claude-statusline', config);
+    config = currentConfig(this, 'claude-statusline', config, RED._);
     const node = this;
     const account = String(config.account ?? '').trim() || DEFAULT_ACCOUNT;
     const throttle = throttleMs(config.throttle);

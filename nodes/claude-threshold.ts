@@ -22,7 +22,7 @@ function stateLine(view: AccountStatus, account: string | null, _: NodeAPI['_'])
 export = function (RED: NodeAPI) {
   function ClaudeThresholdNode(this: Node, config: ClaudeThresholdDef) {
     RED.nodes.createNode(this, config);
-    config = currentConfig(this, 'claude-threshold', config);
+    config = currentConfig(this, 'claude-threshold', config, RED._);
     const node = this;
     const { settings, problems } = parseSettings(config);
     for (const problem of problems) node.warn(problem);

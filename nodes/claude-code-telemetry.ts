@@ -6,7 +6,8 @@ import { formatClock, formatDuration } from './lib/format';
 import { BlockAlerts } from './lib/code-usage/alerts';
 import { readConfig } from './lib/code-usage/config';
 import { Pricer } from './lib/code-usage/pricing';
-import { BadPathError, openReceiver, PathTakenError, type HttpNodeHost, type Receiver } from './lib/receiver';
+import { openReceiver, PathTakenError, receiverProblem, type HttpNodeHost, type Receiver } from './lib/receiver';
+import { word } from './lib/phrase';
 import { otlpStatus, telemetryRoutes } from './lib/telemetry/endpoint';
 import { TelemetryFold, type TelemetryPayload } from './lib/telemetry/fold';
 import { currentConfig } from './lib/lifecycle';
@@ -116,7 +117,8 @@ export = function (RED: NodeAPI) {
       const activeChanged = activeId !== lastActiveId;
       lastActiveId = activeId;
       const events = alerts.evaluate(report as never, fold.limitLines, now).map((a) => ({ ...alertMessage(a) }));
-      statusFor(report, now);
+      // without a receiver the status keeps saying why (no token, path taken, cannot listen)
+      if (receiver) statusFor(report, now);
       if (answer) answer.send([{ ...answer.msg, topic: label, payload: report }, null]);
       else if (changed || activeChanged) node.send([{ topic: label, payload: report }, null]);
       for (const e of events) node.send([null, e]);
@@ -171,14 +173,9 @@ export = function (RED: NodeAPI) {
         });
         node.status({ fill: 'grey', shape: 'ring', text: RED._('claude-code-telemetry.status.waiting') });
       } catch (err) {
-        if (err instanceof PathTakenError) {
-          node.status({ fill: 'red', shape: 'ring', text: RED._('claude-code-telemetry.status.pathTaken', { path: err.path }) });
-          node.error(RED._('claude-code-telemetry.error.pathTaken', { path: err.path }));
-        } else {
-          const text = err instanceof BadPathError ? RED._('claude-code-telemetry.error.badPath', { error: err.message }) : err instanceof Error ? err.message : String(err);
-          node.status({ fill: 'red', shape: 'ring', text: RED._('claude-code-telemetry.status.cannotListen') });
-          node.error(text);
-        }
+        const problem = receiverProblem(err);
+        node.status({ fill: 'red', shape: 'ring', text: err instanceof PathTakenError ? RED._('claude-code-telemetry.status.pathTaken', { path: err.path }) : RED._('claude-code-telemetry.status.cannotListen') });
+        node.error(problem ? word(RED._, 'claude-code-telemetry', problem) : err instanceof Error ? err.message : String(err));
       }
     }
 

@@ -24,7 +24,8 @@ import {
 } from './lib/claude/statusline';
 import { formatPct } from './lib/format';
 import { currentConfig, whenFlowsStarted } from './lib/lifecycle';
-import { isJsonType, openReceiver, PathTakenError, type Receiver, type ReceiverAnswer, type ReceivedRequest } from './lib/receiver';
+import { isJsonType, openReceiver, PathTakenError, receiverProblem, type Receiver, type ReceiverAnswer, type ReceivedRequest } from './lib/receiver';
+import { word } from './lib/phrase';
 import { parseStatuslineBody, senderHost, STATUSLINE_MAX_BYTES } from './lib/schemas/statusline';
 import type { UsageSample } from './lib/types';
 
@@ -237,9 +238,9 @@ export = function (RED: NodeAPI) {
         });
         showStatus();
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        node.status({ fill: 'red', shape: 'ring', text: err instanceof PathTakenError ? RED._('claude-statusline.status.pathInUse', { path: err.path }) : message.slice(0, 60) });
-        node.error(err instanceof PathTakenError ? RED._('claude-statusline.error.pathInUse', { error: message }) : message);
+        const problem = receiverProblem(err);
+        node.status({ fill: 'red', shape: 'ring', text: err instanceof PathTakenError ? RED._('claude-statusline.status.pathInUse', { path: err.path }) : RED._('claude-statusline.status.cannotListen') });
+        node.error(problem ? word(RED._, 'claude-statusline', problem) : err instanceof Error ? err.message : String(err));
       }
     }
 

@@ -4,6 +4,7 @@ import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import { alertMessage } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
 import { currentConfig, handleInOrder } from './lib/lifecycle';
+import { word } from './lib/phrase';
 import { buildReport, describeInsight, parseSettings, startState, step, type InsightProperties, type InsightState, type InsightStatus } from './lib/insight';
 
 interface ClaudeInsightDef extends NodeDef, InsightProperties {}
@@ -30,7 +31,7 @@ export = function (RED: NodeAPI) {
     config = currentConfig(this, 'claude-insight', config, RED._);
     const node = this;
     const { settings, problems } = parseSettings(config);
-    for (const problem of problems) node.warn(problem);
+    for (const problem of problems) node.warn(word(RED._, 'claude-insight', problem));
     const context = node.context();
     const otherAccounts = new Set<string>();
 
@@ -40,8 +41,8 @@ export = function (RED: NodeAPI) {
       (stored) => {
         const start = startState(stored, settings);
         state = start.state;
-        if (start.problem) node.warn(start.problem);
-        if (start.note) node.log(start.note);
+        if (start.problem) node.warn(word(RED._, 'claude-insight', start.problem));
+        if (start.note) node.log(word(RED._, 'claude-insight', start.note));
         node.status(insightStatus(describeInsight(buildReport(state, settings, Date.now())), RED._));
       },
       (err: unknown) => node.error(RED._('claude-insight.error.stateUnread', { error: String(err) })),
@@ -50,7 +51,7 @@ export = function (RED: NodeAPI) {
 
     async function handle(msg: NodeMessageInFlow & { insight?: unknown; alert?: unknown }, send: (msg: Array<NodeMessage | NodeMessage[] | null>) => void): Promise<void> {
       const result = step(state, msg, settings, Date.now());
-      for (const problem of result.problems) node.warn(problem);
+      for (const problem of result.problems) node.warn(word(RED._, 'claude-insight', problem));
       if (result.otherAccount !== null && !otherAccounts.has(result.otherAccount) && otherAccounts.size < OTHER_ACCOUNTS_WARNED) {
         otherAccounts.add(result.otherAccount);
         node.warn(RED._('claude-insight.warn.otherAccount', { other: result.otherAccount, account: result.state.account ?? settings.account }));

@@ -4,6 +4,7 @@ import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import { alertMessage } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
 import { currentConfig, handleInOrder } from './lib/lifecycle';
+import { word } from './lib/phrase';
 import { clearAccount, describeAccount, emptyState, judge, parseSettings, restoreState, type AccountStatus, type EngineState, type ThresholdProperties } from './lib/threshold';
 
 interface ClaudeThresholdDef extends NodeDef, ThresholdProperties {}
@@ -25,7 +26,7 @@ export = function (RED: NodeAPI) {
     config = currentConfig(this, 'claude-threshold', config, RED._);
     const node = this;
     const { settings, problems } = parseSettings(config);
-    for (const problem of problems) node.warn(problem);
+    for (const problem of problems) node.warn(word(RED._, 'claude-threshold', problem));
     const context = node.context();
 
     let state: EngineState = emptyState();
@@ -59,7 +60,7 @@ export = function (RED: NodeAPI) {
         return;
       }
       const result = judge(state, msg.payload, settings, Date.now());
-      for (const problem of result.problems) node.warn(problem);
+      for (const problem of result.problems) node.warn(word(RED._, 'claude-threshold', problem));
       if (result.account === null) {
         node.status({ fill: 'yellow', shape: 'ring', text: RED._('claude-threshold.status.badInput') });
         return;

@@ -221,6 +221,26 @@ describe('claude-insight node', () => {
     });
   }
 
+  it('warns and logs in German: bad properties, bad input, a damaged or other account\'s kept state', async () => {
+    const get = sinon.stub(lib('context'), 'contextGet').resolves('not a state');
+    await helper.load(node('claude-insight', 'de'), flow({ windowsKept: 'many', account: 'x'.repeat(201) }));
+    await feed([{ payload: 'text' }, { payload: { period: { totalTokens: 1 }, blocks: [] } }, { payload: { period: { totalTokens: 1 }, blocks: [], hosts: [{ host: 'a' }] } }]);
+    assert.deepEqual(warnings(), [
+      'windowsKept "many" ist keine ganze Zahl von 0 bis 500; nehme 12',
+      'account ist länger als 200 Zeichen; folge stattdessen dem ersten gesehenen Konto',
+      'der gespeicherte Einblick-Zustand war beschädigt oder nicht erkannt; beginne neu',
+      'weder eine offizielle Nutzlast (account und limits[]) noch eine Token-Zahlen-Nutzlast (period und blocks) noch eine limit-reached-Meldung',
+      'eine Token-Zahlen-Nutzlast nennt keinen Rechner (weder host noch hosts[])',
+      'hosts[0] ausgelassen (ungültig oder fehlend: totalTokens)',
+    ]);
+    await helper.unload();
+    get.resolves({ version: 1, account: 'work', counted: false, counters: [], windows: { session: null, weekly: null }, calibration: { session: [], weekly: [] }, ledger: [] });
+    await helper.load(node('claude-insight', 'de'), flow({ account: 'home' }));
+    await feed([official(0, 10, 5, 'home')]);
+    const logged = callsOf(helper.getNode('i1').log).map((c) => String(c.args[0]));
+    assert.deepEqual(logged, ['der gespeicherte Einblick-Zustand gehörte zum Konto "work"; beginne neu für "home"']);
+  });
+
   it('takes properties as the editor saves them (strings) and warns about bad ones', async () => {
     await helper.load(insightNode, flow({ elsewherePct: '0', windowsKept: 'many', capChangePct: '-1' }));
     assert.deepEqual(warnings(), ['capChangePct "-1" is not a percentage from 0 to 1000; using 25', 'windowsKept "many" is not a whole number from 0 to 500; using 12']);

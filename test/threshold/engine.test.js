@@ -176,7 +176,7 @@ describe('threshold engine: rules', () => {
       const r = judge(good, p, s, FAR_FUTURE);
       assert.equal(r.alerts.length, 0, String(bad));
       assert.equal(r.problems.length, 1, String(bad));
-      assert.match(r.problems[0], /5-hour pct .* is not a number from 0 to 1000/);
+      assert.deepEqual({ ...r.problems[0], vars: { ...r.problems[0].vars, value: 'v' } }, { key: 'warn.input.pct', vars: { account: 'work', window: '5-hour', value: 'v', max: 1000 } }, String(bad));
       assert.deepEqual(r.state, good, String(bad));
     }
     const edge = judge(good, usagePayload('work', T0 + MIN, { session: { pct: 1000, resetsAt: iso(T0 + HOUR) } }), s, FAR_FUTURE);
@@ -189,6 +189,7 @@ describe('threshold engine: rules', () => {
       const r = judge(emptyState(), bad, s, T0);
       assert.equal(r.account, null);
       assert.equal(r.problems.length, 1);
+      assert.equal(r.problems[0].key, 'warn.input.notUsage');
       assert.deepEqual(r.state, emptyState());
     }
   });

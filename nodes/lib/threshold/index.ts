@@ -1,5 +1,6 @@
 // One incoming message, start to finish, as the node handles it: read the payload,
 // judge its windows, word the alerts. Pure: state in, state out.
+import type { Phrase } from '../phrase';
 import { MINUTE_MS } from '../constants';
 import type { Alert } from '../alert';
 import { evaluate, type EngineState } from './engine';
@@ -25,8 +26,8 @@ export function sampleTime(fetchedAt: number | null, wallClock: number): number 
 export interface Judgement {
   state: EngineState;
   alerts: Alert[];
-  /** Plain-words problems with the input (each one a warning). */
-  problems: string[];
+  /** Problems with the input, each one a warning for the node to word. */
+  problems: Phrase[];
   /** The account the payload was for; null when it was not usage at all (state unchanged). */
   account: string | null;
   now: number;

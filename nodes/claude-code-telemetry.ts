@@ -1,5 +1,5 @@
-import { MINUTE_MS } from './lib/constants';
 import type { NodeAPI, Node, NodeDef, NodeMessageInFlow } from 'node-red';
+import { MINUTE_MS } from './lib/constants';
 import { alertMessage } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
 import { formatClock, formatDuration } from './lib/format';

@@ -1,6 +1,6 @@
-import { MINUTE_MS } from './lib/constants';
 import path from 'node:path';
 import type { NodeAPI, Node, NodeDef, NodeMessageInFlow } from 'node-red';
+import { MINUTE_MS } from './lib/constants';
 import { alertMessage } from './lib/alert';
 import { formatClock, formatDuration } from './lib/format';
 import { BlockAlerts } from './lib/code-usage/alerts';

@@ -2,11 +2,11 @@
 // machine, sent on as claude-usage-shaped messages. The body rules live in lib/schemas/statusline,
 // the kept state and the payload in lib/claude/statusline, the endpoint in lib/receiver; this
 // file wires config, context, the throttle, messages and status.
-import { DAY_MS, MINUTE_MS } from './lib/constants';
 import { readFile } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, Response } from 'express';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import { DAY_MS, MINUTE_MS } from './lib/constants';
 import { contextGet, contextSet } from './lib/context';
 import { historySize } from './lib/claude/history';
 import { historyOf, keepSample, sampleOf } from './lib/claude/payload';

@@ -1,9 +1,9 @@
 // The claude.ai usage client: one account, three ways to reach it (cookie, Claude Code login, demo).
 
-import { HOUR_MS } from '../constants';
 import os from 'node:os';
 import path from 'node:path';
 import type { ZodType } from 'zod';
+import { HOUR_MS } from '../constants';
 import { expandHome, readRegularFile, type FileReadError } from '../files';
 import { httpRequest, NetworkError, trimSlash, type Transport } from '../http';
 import { proxyUrl, type ProxyLogin } from '../proxy';

@@ -4,9 +4,9 @@
 // usage-limit lines. Kept: the current and the previous billing period, nothing older.
 // Of a record only model, token counts, cost, time, host and a digest of its identity are
 // kept; no path, prompt, prompt id or session id.
-import { DAY_MS } from '../constants';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { DAY_MS } from '../constants';
 import { parseTime, sortEntries, entryTokens, type LimitLine, type UsageEntry } from '../code-usage/entries';
 import { limitWall, MAX_TEXT } from '../code-usage/limit-wall';
 import type { Pricer } from '../code-usage/pricing';

@@ -1,8 +1,8 @@
 // The threshold engine: pure, clock injected. State is plain JSON with absolute
 // times (epoch ms) so it can live in a persistent Node-RED context store and
 // give the same decisions after a restart.
-import { MINUTE_MS } from '../constants';
 import { z } from 'zod';
+import { MINUTE_MS } from '../constants';
 import type { ThresholdSettings, WindowKind } from './settings';
 import type { WindowSample } from './input';
 

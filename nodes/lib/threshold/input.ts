@@ -1,8 +1,8 @@
 // Reads a claude-usage output-1 payload (or anything of that shape) into the
 // windows the engine judges. Every problem becomes a warning (a message key); a window
 // with a bad value is left out (no alert, no state change) while the others go on.
-import type { Phrase } from '../phrase';
 import { z } from 'zod';
+import type { Phrase } from '../phrase';
 import { parseUsagePayload, type ReadUsagePayload } from '../schemas';
 import { MAX_PCT, type WindowKind } from './settings';
 

@@ -36,7 +36,7 @@ const CLAUDE_CODE_DESTINATION = ['credentialsFile', 'oauthBaseUrl', 'proxy', 'tr
 export = function (RED: NodeAPI) {
   function ClaudeAccountNode(this: Node, config: AccountDef) {
     RED.nodes.createNode(this, config);
-    config = currentConfig(this, 'claude-account', config);
+    config = currentConfig(this, 'claude-account', config, RED._);
     const node = this;
     const credentials = (node.credentials ?? {}) as AccountCredentials;
     const settings = accountSettings(config, requestTimeout(RED), proxyLogin(credentials.proxyUser, credentials.proxyPassword));

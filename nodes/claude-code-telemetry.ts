@@ -1,11 +1,13 @@
 import type { NodeAPI, Node, NodeDef, NodeMessageInFlow } from 'node-red';
+import { MINUTE_MS } from './lib/constants';
 import { alertMessage } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
 import { formatClock, formatDuration } from './lib/format';
 import { BlockAlerts } from './lib/code-usage/alerts';
 import { readConfig } from './lib/code-usage/config';
 import { Pricer } from './lib/code-usage/pricing';
-import { BadPathError, openReceiver, PathTakenError, type HttpNodeHost, type Receiver } from './lib/receiver';
+import { openReceiver, PathTakenError, receiverProblem, type HttpNodeHost, type Receiver } from './lib/receiver';
+import { word } from './lib/phrase';
 import { otlpStatus, telemetryRoutes } from './lib/telemetry/endpoint';
 import { TelemetryFold, type TelemetryPayload } from './lib/telemetry/fold';
 import { currentConfig } from './lib/lifecycle';
@@ -32,7 +34,7 @@ const SAVE_MS = 10_000;
 export = function (RED: NodeAPI) {
   function ClaudeCodeTelemetryNode(this: TelemetryNode, def: TelemetryDef) {
     RED.nodes.createNode(this, def);
-    def = currentConfig(this, 'claude-code-telemetry', def);
+    def = currentConfig(this, 'claude-code-telemetry', def, RED._);
     const node = this;
     const config = readConfig(def as unknown as Record<string, unknown>);
     const label = def.name || 'Claude Code';
@@ -70,7 +72,7 @@ export = function (RED: NodeAPI) {
       const b = report.activeBlock;
       const machines = report.hosts.length === 1 ? RED._('claude-code-telemetry.status.oneMachine') : RED._('claude-code-telemetry.status.machines', { n: report.hosts.length });
       if (b) {
-        const left = formatDuration((Date.parse(b.endTime) - now) / 60_000);
+        const left = formatDuration((Date.parse(b.endTime) - now) / MINUTE_MS);
         node.status({ fill: 'green', shape: 'dot', text: RED._('claude-code-telemetry.status.block', { cost: b.costUSD.toFixed(2), left, end: formatClock(new Date(b.endTime), config.timeZone, new Date(now)), machines }) });
       } else if (report.hosts.length) {
         node.status({ fill: 'grey', shape: 'ring', text: RED._('claude-code-telemetry.status.idle', { cost: report.today.costUSD.toFixed(2), machines }) });
@@ -115,7 +117,8 @@ export = function (RED: NodeAPI) {
       const activeChanged = activeId !== lastActiveId;
       lastActiveId = activeId;
       const events = alerts.evaluate(report as never, fold.limitLines, now).map((a) => ({ ...alertMessage(a) }));
-      statusFor(report, now);
+      // without a receiver the status keeps saying why (no token, path taken, cannot listen)
+      if (receiver) statusFor(report, now);
       if (answer) answer.send([{ ...answer.msg, topic: label, payload: report }, null]);
       else if (changed || activeChanged) node.send([{ topic: label, payload: report }, null]);
       for (const e of events) node.send([null, e]);
@@ -170,14 +173,9 @@ export = function (RED: NodeAPI) {
         });
         node.status({ fill: 'grey', shape: 'ring', text: RED._('claude-code-telemetry.status.waiting') });
       } catch (err) {
-        if (err instanceof PathTakenError) {
-          node.status({ fill: 'red', shape: 'ring', text: RED._('claude-code-telemetry.status.pathTaken', { path: err.path }) });
-          node.error(RED._('claude-code-telemetry.error.pathTaken', { path: err.path }));
-        } else {
-          const text = err instanceof BadPathError ? RED._('claude-code-telemetry.error.badPath', { error: err.message }) : err instanceof Error ? err.message : String(err);
-          node.status({ fill: 'red', shape: 'ring', text: RED._('claude-code-telemetry.status.cannotListen') });
-          node.error(text);
-        }
+        const problem = receiverProblem(err);
+        node.status({ fill: 'red', shape: 'ring', text: err instanceof PathTakenError ? RED._('claude-code-telemetry.status.pathTaken', { path: err.path }) : RED._('claude-code-telemetry.status.cannotListen') });
+        node.error(problem ? word(RED._, 'claude-code-telemetry', problem) : err instanceof Error ? err.message : String(err));
       }
     }
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { NodeAPI, Node, NodeDef, NodeMessageInFlow } from 'node-red';
+import { MINUTE_MS } from './lib/constants';
 import { alertMessage } from './lib/alert';
 import { formatClock, formatDuration } from './lib/format';
 import { BlockAlerts } from './lib/code-usage/alerts';
@@ -36,12 +37,12 @@ interface Waiter {
 }
 
 /** While logs keep changing, the scan state is written at most this often (and on close). */
-const SAVE_EVERY_MS = 15 * 60_000;
+const SAVE_EVERY_MS = 15 * MINUTE_MS;
 
 export = function (RED: NodeAPI) {
   function ClaudeCodeUsageNode(this: Node, def: CodeUsageDef) {
     RED.nodes.createNode(this, def);
-    def = currentConfig(this, 'claude-code-usage', def);
+    def = currentConfig(this, 'claude-code-usage', def, RED._);
     const node = this;
     let config: CodeUsageConfig;
     try {
@@ -120,7 +121,7 @@ export = function (RED: NodeAPI) {
     function statusFor(report: CodeUsagePayload, now: number): void {
       const b = report.activeBlock;
       if (b) {
-        const left = formatDuration((Date.parse(b.endTime) - now) / 60_000);
+        const left = formatDuration((Date.parse(b.endTime) - now) / MINUTE_MS);
         node.status({ fill: 'green', shape: 'dot', text: RED._('claude-code-usage.status.block', { cost: b.costUSD.toFixed(2), left, end: formatClock(new Date(b.endTime), config.timeZone, new Date(now)) }) });
       } else {
         node.status({ fill: 'grey', shape: 'ring', text: RED._('claude-code-usage.status.idle', { cost: report.today.costUSD.toFixed(2) }) });

@@ -36,7 +36,7 @@ export = function (RED: NodeAPI) {
 
   function ClaudeHassNode(this: Node, config: ClaudeHassDef) {
     RED.nodes.createNode(this, config);
-    config = currentConfig(this, 'claude-hass', config);
+    config = currentConfig(this, 'claude-hass', config, RED._);
     const node = this;
     const options: HassOptions = {
       prefix: cleanTopic(config.prefix, 'homeassistant'),

@@ -4,7 +4,8 @@ import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import { alertMessage } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
 import { currentConfig, handleInOrder } from './lib/lifecycle';
-import { buildReport, describeInsight, parseSettings, startState, step, type InsightProperties, type InsightState } from './lib/insight';
+import { word } from './lib/phrase';
+import { buildReport, describeInsight, parseSettings, startState, step, type InsightProperties, type InsightState, type InsightStatus } from './lib/insight';
 
 interface ClaudeInsightDef extends NodeDef, InsightProperties {}
 
@@ -13,13 +14,24 @@ const STATE_KEY = 'claudeInsight';
 /** Other accounts named in a warning, at most, per deploy. */
 const OTHER_ACCOUNTS_WARNED = 10;
 
+/** The node status of an insight payload, e.g. `5h 38% (4 elsewhere) · wk 44% · 2 hosts`. */
+function insightStatus(view: InsightStatus, _: NodeAPI['_']): { fill: InsightStatus['fill']; shape: InsightStatus['shape']; text: string } {
+  if (view.windows.length === 0) return { fill: view.fill, shape: view.shape, text: _('claude-insight.status.waiting') };
+  const parts = view.windows.map((w) => {
+    const vars = { window: _(`claude-insight.status.window.${w.window}`), pct: w.pct };
+    return w.elsewhere === null ? _('claude-insight.status.level', vars) : _('claude-insight.status.levelElsewhere', { ...vars, elsewhere: w.elsewhere });
+  });
+  parts.push(view.hosts === 1 ? _('claude-insight.status.oneHost') : _('claude-insight.status.hosts', { count: view.hosts }));
+  return { fill: view.fill, shape: view.shape, text: parts.join(' · ') };
+}
+
 export = function (RED: NodeAPI) {
   function ClaudeInsightNode(this: Node, config: ClaudeInsightDef) {
     RED.nodes.createNode(this, config);
-    config = currentConfig(this, 'claude-insight', config);
+    config = currentConfig(this, 'claude-insight', config, RED._);
     const node = this;
     const { settings, problems } = parseSettings(config);
-    for (const problem of problems) node.warn(problem);
+    for (const problem of problems) node.warn(word(RED._, 'claude-insight', problem));
     const context = node.context();
     const otherAccounts = new Set<string>();
 
@@ -29,9 +41,9 @@ export = function (RED: NodeAPI) {
       (stored) => {
         const start = startState(stored, settings);
         state = start.state;
-        if (start.problem) node.warn(start.problem);
-        if (start.note) node.log(start.note);
-        node.status(describeInsight(buildReport(state, settings, Date.now())));
+        if (start.problem) node.warn(word(RED._, 'claude-insight', start.problem));
+        if (start.note) node.log(word(RED._, 'claude-insight', start.note));
+        node.status(insightStatus(describeInsight(buildReport(state, settings, Date.now())), RED._));
       },
       (err: unknown) => node.error(RED._('claude-insight.error.stateUnread', { error: String(err) })),
     );
@@ -39,7 +51,7 @@ export = function (RED: NodeAPI) {
 
     async function handle(msg: NodeMessageInFlow & { insight?: unknown; alert?: unknown }, send: (msg: Array<NodeMessage | NodeMessage[] | null>) => void): Promise<void> {
       const result = step(state, msg, settings, Date.now());
-      for (const problem of result.problems) node.warn(problem);
+      for (const problem of result.problems) node.warn(word(RED._, 'claude-insight', problem));
       if (result.otherAccount !== null && !otherAccounts.has(result.otherAccount) && otherAccounts.size < OTHER_ACCOUNTS_WARNED) {
         otherAccounts.add(result.otherAccount);
         node.warn(RED._('claude-insight.warn.otherAccount', { other: result.otherAccount, account: result.state.account ?? settings.account }));
@@ -56,7 +68,7 @@ export = function (RED: NodeAPI) {
         const out2 = result.alerts.map((alert): NodeMessage => ({ ...alertMessage(alert) }));
         send([out1, out2.length > 0 ? out2 : null]);
       }
-      if (result.report) node.status(describeInsight(result.report));
+      if (result.report) node.status(insightStatus(describeInsight(result.report), RED._));
       else if (result.problems.length > 0 && result.changed === false && result.otherAccount === null) node.status({ fill: 'yellow', shape: 'ring', text: RED._('claude-insight.status.badInput') });
       await saved;
     }

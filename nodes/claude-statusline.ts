@@ -6,6 +6,7 @@ import { readFile } from 'node:fs';
 import { join } from 'node:path';
 import type { Request, Response } from 'express';
 import type { Node, NodeAPI, NodeDef, NodeMessage } from 'node-red';
+import { DAY_MS, MINUTE_MS } from './lib/constants';
 import { contextGet, contextSet } from './lib/context';
 import { historySize } from './lib/claude/history';
 import { historyOf, keepSample, sampleOf } from './lib/claude/payload';
@@ -23,7 +24,8 @@ import {
 } from './lib/claude/statusline';
 import { formatPct } from './lib/format';
 import { currentConfig, whenFlowsStarted } from './lib/lifecycle';
-import { isJsonType, openReceiver, PathTakenError, type Receiver, type ReceiverAnswer, type ReceivedRequest } from './lib/receiver';
+import { isJsonType, openReceiver, PathTakenError, receiverProblem, type Receiver, type ReceiverAnswer, type ReceivedRequest } from './lib/receiver';
+import { word } from './lib/phrase';
 import { parseStatuslineBody, senderHost, STATUSLINE_MAX_BYTES } from './lib/schemas/statusline';
 import type { UsageSample } from './lib/types';
 
@@ -38,9 +40,9 @@ const DEFAULT_PATH = '/claude-usage/statusline';
 const DEFAULT_ACCOUNT = 'Claude Code';
 const DEFAULT_THROTTLE_S = 5;
 /** The same warning (a sender's bad window, a refused body) is logged at most this often. */
-const WARN_EVERY_MS = 10 * 60_000;
+const WARN_EVERY_MS = 10 * MINUTE_MS;
 /** Timers wait at most a day and look again (setTimeout misfires past 2^31-1 ms). */
-const MAX_WAIT_MS = 86_400_000;
+const MAX_WAIT_MS = DAY_MS;
 
 /** The scripts the editor offers for download, from the package's scripts/ folder. */
 const SCRIPTS = new Set(['claude-statusline.sh', 'claude-statusline.ps1']);
@@ -76,7 +78,7 @@ export = function (RED: NodeAPI) {
 
   function ClaudeStatuslineNode(this: Node, config: StatuslineDef) {
     RED.nodes.createNode(this, config);
-    config = currentConfig(this, 'claude-statusline', config);
+    config = currentConfig(this, 'claude-statusline', config, RED._);
     const node = this;
     const account = String(config.account ?? '').trim() || DEFAULT_ACCOUNT;
     const throttle = throttleMs(config.throttle);
@@ -236,9 +238,9 @@ export = function (RED: NodeAPI) {
         });
         showStatus();
       } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        node.status({ fill: 'red', shape: 'ring', text: err instanceof PathTakenError ? RED._('claude-statusline.status.pathInUse', { path: err.path }) : message.slice(0, 60) });
-        node.error(err instanceof PathTakenError ? RED._('claude-statusline.error.pathInUse', { error: message }) : message);
+        const problem = receiverProblem(err);
+        node.status({ fill: 'red', shape: 'ring', text: err instanceof PathTakenError ? RED._('claude-statusline.status.pathInUse', { path: err.path }) : RED._('claude-statusline.status.cannotListen') });
+        node.error(problem ? word(RED._, 'claude-statusline', problem) : err instanceof Error ? err.message : String(err));
       }
     }
 

@@ -4,20 +4,29 @@ import type { NodeAPI, Node, NodeDef, NodeMessage, NodeMessageInFlow } from 'nod
 import { alertMessage } from './lib/alert';
 import { contextGet, contextSet } from './lib/context';
 import { currentConfig, handleInOrder } from './lib/lifecycle';
-import { clearAccount, describeAccount, emptyState, judge, parseSettings, restoreState, type EngineState, type ThresholdProperties } from './lib/threshold';
+import { word } from './lib/phrase';
+import { clearAccount, describeAccount, emptyState, judge, parseSettings, restoreState, type AccountStatus, type EngineState, type ThresholdProperties } from './lib/threshold';
 
 interface ClaudeThresholdDef extends NodeDef, ThresholdProperties {}
 
 /** The one context key holding every account's state. */
 const STATE_KEY = 'claudeThreshold';
 
+/** The state line, e.g. `armed · 5h 62% · wk 44%`, with `account: ` before it when the node follows several. */
+function stateLine(view: AccountStatus, account: string | null, _: NodeAPI['_']): string {
+  const { key, ...vars } = view.mode;
+  const levels = view.levels.map((l) => _('claude-threshold.status.level', { window: l.window ? _(`claude-threshold.status.window.${l.window}`) : l.name, pct: l.pct }));
+  const line = [_(`claude-threshold.status.mode.${key}`, vars), ...levels].join(' · ');
+  return account === null ? line : _('claude-threshold.status.ofAccount', { account, state: line });
+}
+
 export = function (RED: NodeAPI) {
   function ClaudeThresholdNode(this: Node, config: ClaudeThresholdDef) {
     RED.nodes.createNode(this, config);
-    config = currentConfig(this, 'claude-threshold', config);
+    config = currentConfig(this, 'claude-threshold', config, RED._);
     const node = this;
     const { settings, problems } = parseSettings(config);
-    for (const problem of problems) node.warn(problem);
+    for (const problem of problems) node.warn(word(RED._, 'claude-threshold', problem));
     const context = node.context();
 
     let state: EngineState = emptyState();
@@ -51,7 +60,7 @@ export = function (RED: NodeAPI) {
         return;
       }
       const result = judge(state, msg.payload, settings, Date.now());
-      for (const problem of result.problems) node.warn(problem);
+      for (const problem of result.problems) node.warn(word(RED._, 'claude-threshold', problem));
       if (result.account === null) {
         node.status({ fill: 'yellow', shape: 'ring', text: RED._('claude-threshold.status.badInput') });
         return;
@@ -60,8 +69,9 @@ export = function (RED: NodeAPI) {
       if (result.alerts.length > 0) send([result.alerts.map((alert): NodeMessage => ({ ...alertMessage(alert) }))]);
 
       const several = Object.keys(state.accounts).length > 1;
-      const view = describeAccount(state.accounts[result.account] ?? {}, settings, result.now, several ? `${result.account}: ` : '');
-      node.status(result.problems.length > 0 ? { fill: 'yellow', shape: 'ring', text: RED._('claude-threshold.status.badInputView', { view: view.text }) } : view);
+      const view = describeAccount(state.accounts[result.account] ?? {}, settings, result.now);
+      const text = stateLine(view, several ? result.account : null, RED._);
+      node.status(result.problems.length > 0 ? { fill: 'yellow', shape: 'ring', text: RED._('claude-threshold.status.badInputView', { view: text }) } : { fill: view.fill, shape: view.shape, text });
       await saved;
     }
 

@@ -39,7 +39,7 @@ function failureText(f: FailureStatus, _: NodeAPI['_']): string {
 export = function (RED: NodeAPI) {
   function ClaudeUsageNode(this: Node, config: UsageDef) {
     RED.nodes.createNode(this, config);
-    config = currentConfig(this, 'claude-usage', config);
+    config = currentConfig(this, 'claude-usage', config, RED._);
     const node = this;
     const accountNode = RED.nodes.getNode(config.account) as (Node & AccountHandle) | null;
     if (!accountNode?.account) {

@@ -1,5 +1,7 @@
 // Human text for alerts and status: percentages, durations, clock times.
 
+import { DAY_MS, MINUTE_MS } from './constants';
+
 /** 91.24 → 91.2: percentages and rates are reported to one decimal. */
 export function round1(n: number): number {
   return Math.round(n * 10) / 10;
@@ -52,7 +54,7 @@ function formatter(timeZone: string, style: 'time' | 'weekday'): Intl.DateTimeFo
 export function formatClock(at: Date, timeZone: string, now: Date = new Date()): string {
   const time = formatter(timeZone, 'time').format(at);
   const within = at.getTime() - now.getTime();
-  if (within >= 0 && within < 24 * 3600_000) return time;
+  if (within >= 0 && within < DAY_MS) return time;
   return `${formatter(timeZone, 'weekday').format(at)} ${time}`;
 }
 
@@ -61,7 +63,7 @@ export function formatReset(resetsAt: string | null, timeZone: string, now: Date
   if (!resetsAt) return '';
   const at = new Date(resetsAt);
   if (Number.isNaN(at.getTime())) return '';
-  const minutes = (at.getTime() - now.getTime()) / 60_000;
+  const minutes = (at.getTime() - now.getTime()) / MINUTE_MS;
   return `resets ${formatClock(at, timeZone, now)} (in ${formatDuration(minutes)})`;
 }
 
@@ -70,5 +72,5 @@ export function minutesUntil(iso: string | null, now: Date = new Date()): number
   if (!iso) return null;
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return null;
-  return Math.max(0, Math.round((t - now.getTime()) / 60_000));
+  return Math.max(0, Math.round((t - now.getTime()) / MINUTE_MS));
 }

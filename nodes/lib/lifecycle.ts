@@ -2,6 +2,7 @@
 
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { migrateConfig } from './config-version';
+import type { Translate } from './phrase';
 
 /**
  * Runs `fn` once, when the flows being (re)started are all running. A message a node sends
@@ -40,9 +41,16 @@ export function handleInOrder<M extends NodeMessageInFlow>(node: Node, ready: Pr
   });
 }
 
-/** The node's config brought to this release's shape (see config-version); a newer one is used as it is, with a warning. */
-export function currentConfig<T extends object>(node: Node, type: string, config: T): T & { version: number } {
+/**
+ * The node's config brought to this release's shape (see config-version); a newer one is used
+ * as it is, with a warning worded by `_` from the node's `<type>.warn.newerConfig` text.
+ */
+export function currentConfig<T extends object>(node: Node, type: string, config: T, _?: Translate): T & { version: number } {
   const migrated = migrateConfig(type, config);
-  if (migrated.newer) node.warn(`saved by a newer release of this package (config version ${migrated.from}); settings this release does not know are ignored`);
+  if (migrated.newer) {
+    const version = migrated.from;
+    // a node set whose catalog has no such text yet is told in English
+    node.warn(_ ? _(`${type}.warn.newerConfig`, { version }) : `saved by a newer release of this package (config version ${version}); settings this release does not know are ignored`);
+  }
   return migrated.config;
 }

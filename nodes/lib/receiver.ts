@@ -11,6 +11,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Phrase } from './phrase';
 
 /** What a route answers. `json` is sent as a JSON body; without it the answer is empty. */
 export interface ReceiverAnswer {
@@ -74,6 +75,9 @@ export interface Receiver {
   close(): void;
 }
 
+const MIN_TOKEN_LENGTH = 16;
+const MAX_PATH_LENGTH = 200;
+
 export class PathTakenError extends Error {
   readonly code = 'PATH_TAKEN';
   constructor(readonly path: string) {
@@ -82,18 +86,45 @@ export class PathTakenError extends Error {
   }
 }
 
+/** What is wrong with a path: empty, longer than MAX_PATH_LENGTH, or holding other characters. */
+export type BadPathReason = 'empty' | 'tooLong' | 'characters';
+
+const BAD_PATH_TEXT: Record<BadPathReason, string> = {
+  empty: 'the path is empty',
+  tooLong: 'the path is too long',
+  characters: 'the path may hold letters, digits, "-", "_", ".", "~" and single "/" only',
+};
+
 export class BadPathError extends Error {
   readonly code = 'BAD_PATH';
-  constructor(message: string) {
-    super(message);
+  constructor(readonly reason: BadPathReason) {
+    super(BAD_PATH_TEXT[reason]);
     this.name = 'BadPathError';
   }
+}
+
+export class BadTokenError extends Error {
+  readonly code = 'BAD_TOKEN';
+  constructor() {
+    super(`the token is missing or shorter than ${MIN_TOKEN_LENGTH} characters`);
+    this.name = 'BadTokenError';
+  }
+}
+
+/**
+ * Why openReceiver refused, as a message key below the node type and its values, for the
+ * node to word (`error.receiver.<why>` in its catalog); null for an error of another kind.
+ */
+export function receiverProblem(err: unknown): Phrase | null {
+  if (err instanceof PathTakenError) return { key: 'error.receiver.pathTaken', vars: { path: err.path } };
+  if (err instanceof BadPathError) return { key: `error.receiver.${err.reason}`, vars: { max: MAX_PATH_LENGTH } };
+  if (err instanceof BadTokenError) return { key: 'error.receiver.badToken', vars: { min: MIN_TOKEN_LENGTH } };
+  return null;
 }
 
 /** Paths in use by this package's endpoints: path → owning node id. */
 const owners = new Map<string, string>();
 
-const MIN_TOKEN_LENGTH = 16;
 
 /**
  * A base path as served: one leading slash, no trailing slash, only URL path characters.
@@ -106,10 +137,10 @@ export function normalizePath(path: unknown): string {
   let start = 0;
   while (start < end && raw.charCodeAt(start) === 0x2f) start++;
   const inner = raw.slice(start, end);
-  if (inner === '') throw new BadPathError('the path is empty');
-  if (inner.length > 200) throw new BadPathError('the path is longer than 200 characters');
+  if (inner === '') throw new BadPathError('empty');
+  if (inner.length > MAX_PATH_LENGTH) throw new BadPathError('tooLong');
   if (!/^[A-Za-z0-9._~\-/]+$/.test(inner) || inner.includes('//') || /(^|\/)\.\.?(\/|$)/.test(inner)) {
-    throw new BadPathError('the path may hold letters, digits, "-", "_", ".", "~" and single "/" only');
+    throw new BadPathError('characters');
   }
   return `/${inner}`;
 }
@@ -234,12 +265,12 @@ function middlewareOf(host: HttpNodeHost): Handler[] {
 /**
  * Serves `routes` under `path` on Node-RED's HTTP-in server until `close()`.
  * Throws PathTakenError when another node (of this package, or a core `http in`) serves one
- * of its paths, BadPathError for an unusable path, and an Error for a missing token.
+ * of its paths, BadPathError for an unusable path, and BadTokenError for a missing or short token.
  */
 export function openReceiver(host: HttpNodeHost, opts: ReceiverOptions): Receiver {
   const base = normalizePath(opts.path);
   if (typeof opts.token !== 'string' || opts.token.length < MIN_TOKEN_LENGTH) {
-    throw new Error(`the token is missing or shorter than ${MIN_TOKEN_LENGTH} characters`);
+    throw new BadTokenError();
   }
   const paths = opts.routes.map((r) => base + r.suffix);
   for (const p of paths) {

@@ -78,6 +78,16 @@ describe('claude-insight node', () => {
     assert.deepEqual(lastStatus(), { fill: 'green', shape: 'dot', text: '5h 14% · wk 41% · 2 hosts' });
   });
 
+  it('shows its status in German', async () => {
+    sinon.useFakeTimers({ now: T0 + 20 * MIN, toFake: ['Date'] });
+    await helper.load(node('claude-insight', 'de'), flow());
+    assert.equal(lastStatus().text, 'warte auf Nutzungsdaten');
+    await feed([logs('laptop', 0), official(0, 10, 40), logs('laptop', 30_000), official(5, 14, 41)]);
+    assert.deepEqual(lastStatus(), { fill: 'green', shape: 'dot', text: '5h 14 % · Wo. 41 % · 1 Rechner' });
+    await feed([logs('desktop', 0), official(6, 20, 42)]);
+    assert.match(lastStatus().text, /^5h 20 % \(\d+(\.\d)? anderswo\) · Wo. 42 %/);
+  });
+
   it('sends usage-elsewhere, limit-hit and cap-changed on output 2 as alert messages', async () => {
     const clock = sinon.useFakeTimers({ now: T0 + 30 * 24 * HOUR, toFake: ['Date'] });
     await helper.load(insightNode, flow({ elsewherePct: '2', minCalibrationPct: '5', windowsKept: '5' }));
@@ -210,6 +220,26 @@ describe('claude-insight node', () => {
       assert.deepEqual(helper.getNode('i1').context().get(STATE_KEY).counters, [], 'the damaged value was replaced');
     });
   }
+
+  it('warns and logs in German: bad properties, bad input, a damaged or other account\'s kept state', async () => {
+    const get = sinon.stub(lib('context'), 'contextGet').resolves('not a state');
+    await helper.load(node('claude-insight', 'de'), flow({ windowsKept: 'many', account: 'x'.repeat(201) }));
+    await feed([{ payload: 'text' }, { payload: { period: { totalTokens: 1 }, blocks: [] } }, { payload: { period: { totalTokens: 1 }, blocks: [], hosts: [{ host: 'a' }] } }]);
+    assert.deepEqual(warnings(), [
+      'windowsKept "many" ist keine ganze Zahl von 0 bis 500; nehme 12',
+      'account ist länger als 200 Zeichen; folge stattdessen dem ersten gesehenen Konto',
+      'der gespeicherte Einblick-Zustand war beschädigt oder nicht erkannt; beginne neu',
+      'weder eine offizielle Nutzlast (account und limits[]) noch eine Token-Zahlen-Nutzlast (period und blocks) noch eine limit-reached-Meldung',
+      'eine Token-Zahlen-Nutzlast nennt keinen Rechner (weder host noch hosts[])',
+      'hosts[0] ausgelassen (ungültig oder fehlend: totalTokens)',
+    ]);
+    await helper.unload();
+    get.resolves({ version: 1, account: 'work', counted: false, counters: [], windows: { session: null, weekly: null }, calibration: { session: [], weekly: [] }, ledger: [] });
+    await helper.load(node('claude-insight', 'de'), flow({ account: 'home' }));
+    await feed([official(0, 10, 5, 'home')]);
+    const logged = callsOf(helper.getNode('i1').log).map((c) => String(c.args[0]));
+    assert.deepEqual(logged, ['der gespeicherte Einblick-Zustand gehörte zum Konto "work"; beginne neu für "home"']);
+  });
 
   it('takes properties as the editor saves them (strings) and warns about bad ones', async () => {
     await helper.load(insightNode, flow({ elsewherePct: '0', windowsKept: 'many', capChangePct: '-1' }));

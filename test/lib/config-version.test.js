@@ -71,6 +71,18 @@ describe('node config versions', () => {
       assert.ok(warned.some((w) => /newer release/.test(w) && w.includes(`config version ${CONFIG_VERSION + 1}`)), warned.join('\n'));
     });
 
+    // Every node type but the channel nodes, whose texts live with their own node set.
+    const WORDED = ['claude-account', 'claude-code-telemetry', 'claude-code-usage', 'claude-hass', 'claude-insight', 'claude-statusline', 'claude-threshold', 'claude-usage'];
+    for (const type of WORDED) {
+      it(`${type} warns about a config from a newer release in German`, async () => {
+        const extra = type === 'claude-code-usage' ? { mode: 'demo' } : {};
+        await helper.load(node(type, 'de'), [{ id: 'n1', type, version: CONFIG_VERSION + 1, ...extra }]);
+        const warned = helper.getNode('n1').warn.args.map((a) => String(a[0]));
+        const german = `von einer neueren Version dieses Pakets gespeichert (Konfigurationsversion ${CONFIG_VERSION + 1}); Einstellungen, die diese Version nicht kennt, werden ignoriert`;
+        assert.ok(warned.includes(german), warned.join('\n'));
+      });
+    }
+
     it('runs a version-less config as before, without a word', async () => {
       await helper.load(node('claude-threshold'), [
         { id: 't1', type: 'claude-threshold', session: '50', weekly: '', timezone: 'UTC', wires: [['out']] },

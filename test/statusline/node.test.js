@@ -410,6 +410,24 @@ describe('claude-statusline node', function () {
     assert.equal((await post(report(), { path: '/other' })).status, 404, 'no token: no route');
   });
 
+  it('says in German why it cannot listen: a path in use, a bad path, a short token', async () => {
+    const flows = [
+      { id: 'tab', type: 'tab', label: 'test' },
+      { id: 'sa', z: 'tab', type: 'claude-statusline', account: 'one', path: '/taken', wires: [[]] },
+      { id: 'sb', z: 'tab', type: 'claude-statusline', account: 'two', path: '/taken', wires: [[]] },
+      { id: 'sc', z: 'tab', type: 'claude-statusline', account: 'three', path: '/a//b', wires: [[]] },
+      { id: 'sd', z: 'tab', type: 'claude-statusline', account: 'four', path: '/short', wires: [[]] },
+    ];
+    await helper.load(node('claude-statusline', 'de'), flows, { sa: { token: TOKEN }, sb: { token: TOKEN }, sc: { token: TOKEN }, sd: { token: 'short' } });
+    const said = (id) => {
+      const n = helper.getNode(id);
+      return { status: callsOf(n, 'status').at(-1).args[0].text, error: String(callsOf(n, 'error').at(-1)?.args[0]) };
+    };
+    assert.deepEqual(said('sb'), { status: 'Pfad belegt: /taken', error: 'ein anderer Node bedient bereits /taken: gib diesem Node einen anderen Pfad' });
+    assert.deepEqual(said('sc'), { status: 'kann nicht empfangen', error: 'ungültiger Pfad: erlaubt sind Buchstaben, Ziffern, "-", "_", ".", "~" und einzelne "/"' });
+    assert.deepEqual(said('sd'), { status: 'kann nicht empfangen', error: 'das Token fehlt oder ist kürzer als 16 Zeichen: öffne den Node, der ein neues einträgt, und übernimm ihn (Deploy)' });
+  });
+
   it('leaves no trace of paths, prompts or other fields of the body in messages, context, logs or status', async () => {
     await load(flow({ throttle: 0 }));
     const sl = helper.getNode('sl');

@@ -5,6 +5,7 @@ const assert = require('node:assert/strict');
 const zlib = require('node:zlib');
 const sinon = require('sinon');
 const http = require('node:http');
+const { isDeepStrictEqual } = require('node:util');
 const { testHelper, node: loadNode } = require('../support/node-red');
 const { apiRequest, apiError, logsBody } = require('./otlp');
 
@@ -191,8 +192,27 @@ describe('claude-code-telemetry node', function () {
     assert.ok(n2.status.args.some((a) => /path taken/.test(a[0].text)) || helper.getNode('n1').status.args.some((a) => /path taken/.test(a[0].text)));
   });
 
-  it('waits with a yellow status when it has no token', async () => {
+  it('says in German why it cannot listen: a path in use, a bad path', async () => {
+    const flow = [
+      { id: 'n1', type: 'claude-code-telemetry', path: '/same', wires: [[], []] },
+      { id: 'n2', type: 'claude-code-telemetry', path: '/same', wires: [[], []] },
+      { id: 'n3', type: 'claude-code-telemetry', path: `/${'x'.repeat(201)}`, wires: [[], []] },
+    ];
+    await helper.load(loadNode('claude-code-telemetry', 'de'), flow, { n1: { token: TOKEN }, n2: { token: TOKEN }, n3: { token: TOKEN } });
+    const said = (id) => {
+      const n = helper.getNode(id);
+      const calls = (spy) => spy.getCalls().filter((c) => c.thisValue === n);
+      return { status: calls(n.status).at(-1).args[0].text, error: String(calls(n.error).at(-1)?.args[0]) };
+    };
+    const taken = { status: 'Pfad belegt: /same/v1/logs', error: 'ein anderer Node bedient bereits /same/v1/logs: gib diesem Node einen anderen Pfad' };
+    const both = [said('n1'), said('n2')];
+    assert.ok(both.some((s) => isDeepStrictEqual(s, taken)), JSON.stringify(both));
+    assert.deepEqual(said('n3'), { status: 'kann nicht empfangen', error: 'ungültiger Pfad: er ist länger als 200 Zeichen' });
+  });
+
+  it('waits with a yellow status when it has no token, and keeps it', async () => {
     const ctx = await deploy({}, null);
-    assert.ok(ctx.n1.status.args.some((a) => a[0].fill === 'yellow' && /no token/.test(a[0].text)));
+    const own = ctx.n1.status.getCalls().filter((c) => c.thisValue === ctx.n1);
+    assert.deepEqual(own.at(-1).args[0], { fill: 'yellow', shape: 'ring', text: 'no token: open the node and deploy' });
   });
 });

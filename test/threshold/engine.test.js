@@ -176,7 +176,7 @@ describe('threshold engine: rules', () => {
       const r = judge(good, p, s, FAR_FUTURE);
       assert.equal(r.alerts.length, 0, String(bad));
       assert.equal(r.problems.length, 1, String(bad));
-      assert.match(r.problems[0], /5-hour pct .* is not a number from 0 to 1000/);
+      assert.deepEqual({ ...r.problems[0], vars: { ...r.problems[0].vars, value: 'v' } }, { key: 'warn.input.pct', vars: { account: 'work', window: '5-hour', value: 'v', max: 1000 } }, String(bad));
       assert.deepEqual(r.state, good, String(bad));
     }
     const edge = judge(good, usagePayload('work', T0 + MIN, { session: { pct: 1000, resetsAt: iso(T0 + HOUR) } }), s, FAR_FUTURE);
@@ -189,6 +189,7 @@ describe('threshold engine: rules', () => {
       const r = judge(emptyState(), bad, s, T0);
       assert.equal(r.account, null);
       assert.equal(r.problems.length, 1);
+      assert.equal(r.problems[0].key, 'warn.input.notUsage');
       assert.deepEqual(r.state, emptyState());
     }
   });
@@ -209,15 +210,18 @@ describe('threshold engine: rules', () => {
     assert.equal(restoreState(undefined), null);
   });
 
-  it('describes an account for the node status', () => {
+  it('describes an account for the node status, as values the node words', () => {
     const s = settings({ cooldownHours: 4 });
     const series = sessionSeries([[0, 62]]);
     let { state } = run(series, s);
-    assert.deepEqual(describeAccount(state.accounts.work, s, T0), { fill: 'green', shape: 'dot', text: 'armed · 5h 62%' });
+    const session = (pct) => ({ window: 'session', name: 'session', pct });
+    assert.deepEqual(describeAccount(state.accounts.work, s, T0), { fill: 'green', shape: 'dot', mode: { key: 'armed' }, levels: [session('62')] });
     ({ state } = run(sessionSeries([[0, 91], [10, 60], [60, 80]]), s));
-    assert.equal(describeAccount(state.accounts.work, s, T0 + 60 * MIN).text, 'cooldown 3h · 5h 80%');
+    assert.deepEqual(describeAccount(state.accounts.work, s, T0 + 60 * MIN), { fill: 'yellow', shape: 'dot', mode: { key: 'cooldown', wait: '3h' }, levels: [session('80')] });
     ({ state } = run(sessionSeries([[0, 101.25]]), s));
-    assert.deepEqual(describeAccount(state.accounts.work, s, T0, 'work: '), { fill: 'red', shape: 'dot', text: 'work: fired 95% · 5h 101.3%' });
+    assert.deepEqual(describeAccount(state.accounts.work, s, T0), { fill: 'red', shape: 'dot', mode: { key: 'fired', pct: '95' }, levels: [session('101.3')] });
+    const scoped = { 'weekly:opus': { pct: 12, resetsAt: null, thresholds: {} }, extra: { pct: 3, resetsAt: null, thresholds: {} } };
+    assert.deepEqual(describeAccount(scoped, s, T0).levels, [{ window: null, name: 'opus', pct: '12' }, { window: 'extra', name: 'extra', pct: '3' }]);
   });
 });
 

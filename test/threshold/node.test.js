@@ -69,6 +69,17 @@ describe('claude-threshold node', () => {
     assert.deepEqual(t1.status.lastCall.args[0], { fill: 'yellow', shape: 'dot', text: 'fired 90% · 5h 91.2%' });
   });
 
+  it('shows its state line in German', async () => {
+    await helper.load(node('claude-threshold', 'de'), flow());
+    await feed([sample('work', 0, 62)]);
+    const t1 = helper.getNode('t1');
+    assert.deepEqual(t1.status.lastCall.args[0], { fill: 'green', shape: 'dot', text: 'scharf · 5h 62 %' });
+    await feed([sample('work', 5, 91.2)]);
+    assert.deepEqual(t1.status.lastCall.args[0], { fill: 'yellow', shape: 'dot', text: 'ausgelöst 90 % · 5h 91.2 %' });
+    await feed([sample('home', 0, 40, { weekly: { pct: 44, resetsAt: iso(T0 + 48 * HOUR) } })]);
+    assert.equal(t1.status.lastCall.args[0].text, 'home: scharf · 5h 40 % · Wo. 44 %');
+  });
+
   it('sends one message per alert when several windows cross at once', async () => {
     await helper.load(thresholdNode, flow());
     const msg = sample('work', 0, 96, { weekly: { pct: 80, resetsAt: iso(T0 + 48 * HOUR) } });
@@ -88,6 +99,26 @@ describe('claude-threshold node', () => {
     const warnings = helper.getNode('t1').warn.getCalls().map((c) => String(c.args[0]));
     assert.equal(warnings.length, 2);
     assert.match(warnings[0], /session thresholds: ignoring "lots"/);
+  });
+
+  it('warns in German about bad properties and bad input', async () => {
+    await helper.load(node('claude-threshold', 'de'), flow({ session: '80, lots', cooldownHours: 'x', rearmPct: 'y', timezone: 'Mars/Olympus' }));
+    const t1 = helper.getNode('t1');
+    const warned = () => t1.warn.getCalls().map((c) => String(c.args[0]));
+    assert.deepEqual(warned(), [
+      'session-Schwellwerte: ignoriere "lots" (keine Zahl von 0 bis 1000)',
+      'cooldownHours "x" ist keine Stundenzahl >= 0; nehme 4',
+      'rearmPct "y" ist keine Zahl >= 0; nehme 5',
+      'timezone "Mars/Olympus" ist keine IANA-Zeitzone; nehme die des Systems',
+    ]);
+    t1.warn.resetHistory();
+    await feed([{ payload: 'text' }, sample('work', 0, 1001), { topic: 'work', payload: usagePayload('work', T0 + MIN, { session: { pct: 50, resetsAt: iso(T0 + 5 * HOUR) } }, { extraPct: -2 }) }]);
+    assert.deepEqual(warned(), [
+      'keine claude-usage-Nutzlast (ungültig oder fehlend: payload)',
+      'work: 5-hour pct 1001 ist keine Zahl von 0 bis 1000',
+      'Zusatznutzung: pct -2 ist keine Zahl von 0 bis 1000',
+    ]);
+    assert.equal(t1.status.lastCall.args[0].text, 'ungültige Eingabe · scharf · 5h 50 %');
   });
 
   it('keeps several accounts apart', async () => {

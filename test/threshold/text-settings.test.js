@@ -42,10 +42,12 @@ describe('threshold settings', () => {
     assert.deepEqual(settings.thresholds.session, [80]);
     assert.equal(settings.cooldownMs, 4 * HOUR);
     assert.equal(settings.rearmPct, 5);
-    assert.equal(problems.length, 4);
-    assert.match(problems.join('\n'), /session thresholds: ignoring "x"/);
-    assert.match(problems.join('\n'), /cooldownHours "soon"/);
-    assert.match(problems.join('\n'), /timezone "Mars\/Olympus"/);
+    assert.deepEqual(problems, [
+      { key: 'warn.thresholds', vars: { kind: 'session', values: '"x"', max: 1000 } },
+      { key: 'warn.cooldownHours', vars: { value: 'soon', fallback: 4 } },
+      { key: 'warn.rearmPct', vars: { value: '-1', fallback: 5 } },
+      { key: 'warn.timezone', vars: { value: 'Mars/Olympus' } },
+    ]);
   });
 });
 

@@ -15,7 +15,7 @@ const snapshot = (pct) => ({
   raw: { five_hour: { utilization: pct, resets_at: resetsAt() }, seven_day: { utilization: 10, resets_at: resetsAt() } },
 });
 
-function setup({ answers, kept = {}, auth = 'cookie' }) {
+function setup({ answers, kept = {}, auth = 'cookie', onEvent = () => {} }) {
   const events = [];
   const store = new Map(Object.entries(kept));
   const account = {
@@ -30,7 +30,10 @@ function setup({ answers, kept = {}, auth = 'cookie' }) {
     },
     cookie: () => null,
   };
-  const poller = new UsagePoller(account, { get: async (k) => store.get(k), set: async (k, v) => void store.set(k, v) }, { intervalMs: 60_000, maxSamples: 10 }, (e) => events.push(e));
+  const poller = new UsagePoller(account, { get: async (k) => store.get(k), set: async (k, v) => void store.set(k, v) }, { intervalMs: 60_000, maxSamples: 10 }, (e) => {
+    events.push(e);
+    onEvent(e);
+  });
   const settle = () => new Promise((r) => setTimeout(r, 20));
   return { poller, events, store, account, settle };
 }
@@ -119,6 +122,22 @@ describe('UsagePoller timers', () => {
     assert.equal(account.calls, 2);
     poller.close();
     assert.equal(clock.countTimers(), 0);
+  });
+
+  it('keeps its next try after a failure whose event handler throws', async () => {
+    const onEvent = (e) => {
+      if (e.type === 'failed') throw new Error('handler broke');
+    };
+    const { poller, account, events } = setup({ answers: [new UsageError('NETWORK', 'down'), 20], onEvent });
+    poller.request();
+    await flush();
+    assert.equal(account.calls, 1);
+    assert.ok(events.some((e) => e.type === 'notice' && e.notice.key === 'unexpected'), 'the throw is told as a notice');
+    assert.equal(clock.countTimers(), 1, 'the retry is scheduled');
+    await clock.tickAsync(60_000);
+    await flush();
+    assert.equal(account.calls, 2, 'the retry ran');
+    poller.close();
   });
 
   it('leaves no timer after a session that cannot recover, and an input still polls', async () => {

@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { makeAlert, type Alert } from '../alert';
-import { DAY_MS } from '../constants';
+import { DAY_MS, MINUTE_MS } from '../constants';
 import { formatDuration } from '../format';
 import type { CookieExpiry } from './cookie';
 import type { UsageError } from './errors';
@@ -73,7 +73,7 @@ export function onPollSuccess(
   if (cookie?.expiresAt && cookie.daysLeft !== null && cookie.daysLeft <= warnDays) {
     const due = state.cookieWarnedAt === null || now.getTime() - state.cookieWarnedAt >= DAY_MS;
     if (due) {
-      const left = formatDuration((Date.parse(cookie.expiresAt) - now.getTime()) / 60_000);
+      const left = formatDuration((Date.parse(cookie.expiresAt) - now.getTime()) / MINUTE_MS);
       const date = cookie.expiresAt.slice(0, 10);
       alerts.push(
         makeAlert(

@@ -3,6 +3,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type { ZodType } from 'zod';
+import { HOUR_MS } from '../constants';
 import { expandHome, readRegularFile, type FileReadError } from '../files';
 import { httpRequest, NetworkError, trimSlash, type Transport } from '../http';
 import { proxyUrl, type ProxyLogin } from '../proxy';
@@ -64,7 +65,7 @@ const BROWSER_HEADERS: Record<string, string> = {
   'anthropic-client-platform': 'web_claude_ai',
 };
 
-const ORG_CACHE_MS = 3_600_000;
+const ORG_CACHE_MS = HOUR_MS;
 
 function parseWith<T>(schema: ZodType<T>, json: unknown, what: string, service: string): T {
   const r = schema.safeParse(json);

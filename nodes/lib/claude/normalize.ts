@@ -12,18 +12,13 @@ import {
   type LimitEntry,
   type LimitKind,
   type UsageLimit,
+  type UsagePayload,
   type UsageResponse,
   type UsageWindow,
 } from '../schemas';
 
-export interface NormalizedUsage {
-  session: UsageWindow | null;
-  weekly: UsageWindow | null;
-  limits: UsageLimit[];
-  extraUsage: ExtraUsage | null;
-  breakdown: Breakdown | null;
-  pools: CreditPool[];
-}
+/** The payload's windows, limits, extra usage, breakdown and credit pools. */
+export type NormalizedUsage = Pick<UsagePayload, 'session' | 'weekly' | 'limits' | 'extraUsage' | 'breakdown' | 'pools'>;
 
 interface WindowInfo {
   id: string;

@@ -189,13 +189,14 @@ export class UsagePoller<W> {
       const outcome = onPollFailure(this.alertState, error, account.name, new Date());
       this.alertState = outcome.state;
       this.keep('alerts', this.alertState);
+      // the next try is set before the node hears of this one: a handler that throws or is slow leaves it in place
+      const stop = needsNewKey(error, account.auth);
+      if (stop) this.stopTimer();
+      else this.schedule(error);
       if (outcome.alerts.length) this.emit({ type: 'alerts', alerts: outcome.alerts });
       // an input's poll answers its own done(err); the poller's own reports once per failure spell
       const fresh = this.spell.report(error);
-      const stop = needsNewKey(error, account.auth);
       this.emit({ type: 'failed', error, waiters: batch, retryInMs: nextPollDelay(this.options.intervalMs, this.failures, error), stopped: stop, report: batch.length === 0 && fresh });
-      if (stop) this.stopTimer();
-      else this.schedule(error);
       return;
     }
     // told after the try: a failure of what the node does with a good answer is not a failed poll

@@ -1,5 +1,6 @@
 // When the next poll happens.
 
+import { MINUTE_MS } from '../constants';
 import { formatDuration } from '../format';
 import { backoffDelay } from '../retry';
 import type { AuthMode } from './client';
@@ -44,7 +45,7 @@ export type FailureStatus = { key: 'pasteNewKey' | 'pasteKey' } | { key: 'retry'
 
 export function failureStatus(err: UsageError, auth: AuthMode, waitMs: number): FailureStatus {
   if (needsNewKey(err, auth)) return { key: err.code === 'SESSION_EXPIRED' ? 'pasteNewKey' : 'pasteKey' };
-  const wait = waitMs < 60_000 ? `${Math.max(1, Math.round(waitMs / 1000))}s` : formatDuration(waitMs / 60_000);
+  const wait = waitMs < MINUTE_MS ? `${Math.max(1, Math.round(waitMs / 1000))}s` : formatDuration(waitMs / MINUTE_MS);
   return { key: 'retry', word: failureWord(err), status: err.status, wait };
 }
 

@@ -1,6 +1,7 @@
 // One incoming message, start to finish, as claude-insight handles it. Pure: state in,
 // state out, the wall clock passed in.
 import type { Alert } from '../alert';
+import type { Phrase } from '../phrase';
 import { sampleTime } from '../threshold';
 import { applyCounts, applyLimitReached, applyOfficial } from './engine';
 import { readInput } from './input';
@@ -12,7 +13,7 @@ import { alertFor } from './text';
 export { parseSettings, type InsightProperties, type InsightSettings } from './settings';
 export { emptyState, type InsightState } from './state';
 export { buildReport, type InsightPayload } from './report';
-export { describeInsight } from './status';
+export { describeInsight, type InsightStatus } from './status';
 
 export interface Step {
   state: InsightState;
@@ -20,8 +21,8 @@ export interface Step {
   report: InsightPayload | null;
   /** Output 2. */
   alerts: Alert[];
-  /** Plain-words problems with the input (each one a warning). */
-  problems: string[];
+  /** Problems with the input, each one a warning for the node to word. */
+  problems: Phrase[];
   /** An official sample of another account, ignored: its name. */
   otherAccount: string | null;
   /** Whether the kept state changed. */
@@ -42,7 +43,7 @@ export function step(state: InsightState, msg: { payload?: unknown; alert?: unkn
   const reading = readInput(msg);
   switch (reading.kind) {
     case 'bad':
-      return result(state, false, { problems: asked ? [] : [reading.problem] });
+      return result(state, false, { problems: asked ? [] : reading.problems });
     case 'other-alert':
       return result(state, false);
     case 'limit': {
@@ -75,13 +76,13 @@ export function step(state: InsightState, msg: { payload?: unknown; alert?: unkn
  * The state to start from, given what the context store held: a damaged value, or one kept
  * for another account than the configured one, starts fresh (with the reason).
  */
-export function startState(stored: unknown, settings: InsightSettings): { state: InsightState; problem: string | null; note: string | null } {
+export function startState(stored: unknown, settings: InsightSettings): { state: InsightState; problem: Phrase | null; note: Phrase | null } {
   const fresh = emptyState(settings.account || null);
   if (stored === undefined || stored === null) return { state: fresh, problem: null, note: null };
   const restored = restoreState(stored, settings.windowsKept);
-  if (!restored) return { state: fresh, problem: 'the kept insight state was damaged or not recognised; starting fresh', note: null };
+  if (!restored) return { state: fresh, problem: { key: 'warn.stateDamaged' }, note: null };
   if (settings.account && restored.account !== null && restored.account !== settings.account) {
-    return { state: fresh, problem: null, note: `the kept insight state was for account "${restored.account}"; starting fresh for "${settings.account}"` };
+    return { state: fresh, problem: null, note: { key: 'log.otherAccountState', vars: { kept: restored.account, account: settings.account } } };
   }
   return { state: restored, problem: null, note: null };
 }

@@ -1,17 +1,18 @@
 // Tells the messages claude-insight takes apart by shape and reads each one:
 // official windows (`account` and `limits[]`), token counters (`period` and `blocks`)
-// and `limit-reached` alerts (`msg.alert`). Every problem is a plain-words line.
+// and `limit-reached` alerts (`msg.alert`). Every problem is a warning (a message key).
 import { z } from 'zod';
+import type { Phrase } from '../phrase';
 import { readUsage } from '../threshold/input';
 import type { Count, OfficialSample } from './engine';
 import type { LedgerEntry, WindowId } from './state';
 
 export type Reading =
-  | { kind: 'official'; account: string; fetchedAt: number | null; samples: OfficialSample[]; problems: string[] }
-  | { kind: 'counts'; counts: Count[]; problems: string[] }
+  | { kind: 'official'; account: string; fetchedAt: number | null; samples: OfficialSample[]; problems: Phrase[] }
+  | { kind: 'counts'; counts: Count[]; problems: Phrase[] }
   | { kind: 'limit'; entry: Omit<LedgerEntry, 'at'> & { at: string | null } }
   | { kind: 'other-alert' }
-  | { kind: 'bad'; problem: string };
+  | { kind: 'bad'; problems: Phrase[] };
 
 /** Bounds on text from outside. */
 const MAX_HOST = 200;
@@ -49,28 +50,28 @@ function issues(error: z.ZodError): string {
 
 function readCounts(payload: Record<string, unknown>): Reading {
   const parsed = CountSchema.safeParse(payload);
-  if (!parsed.success) return { kind: 'bad', problem: `not a token-count payload (bad or missing: ${issues(parsed.error)})` };
+  if (!parsed.success) return { kind: 'bad', problems: [{ key: 'warn.input.notCounts', vars: { where: issues(parsed.error) } }] };
   const { host, hosts, period } = parsed.data;
-  const problems: string[] = [];
+  const problems: Phrase[] = [];
   const counts: Count[] = [];
   if (hosts) {
     const source = parsed.data.source ?? 'telemetry';
     hosts.forEach((row, i) => {
       const r = HostRowSchema.safeParse(row);
       if (r.success) counts.push({ source, host: r.data.host, tokens: r.data.totalTokens, costUSD: r.data.costUSD ?? 0 });
-      else problems.push(`hosts[${i}] left out (bad or missing: ${issues(r.error)})`);
+      else problems.push({ key: 'warn.input.hostLeftOut', vars: { index: i, where: issues(r.error) } });
     });
   } else if (typeof host === 'string') {
     counts.push({ source: parsed.data.source ?? 'logs', host, tokens: period.totalTokens, costUSD: period.costUSD ?? 0 });
   } else {
-    return { kind: 'bad', problem: 'a token-count payload names no host (neither host nor hosts[])' };
+    return { kind: 'bad', problems: [{ key: 'warn.input.noHost' }] };
   }
   return { kind: 'counts', counts, problems };
 }
 
 function readOfficial(payload: unknown): Reading {
   const reading = readUsage(payload);
-  if (reading.account === null) return { kind: 'bad', problem: reading.problems.join('; ') };
+  if (reading.account === null) return { kind: 'bad', problems: reading.problems };
   const samples: OfficialSample[] = reading.windows
     .filter((w) => OFFICIAL_IDS.includes(w.id))
     .map((w) => ({ id: w.id as WindowId, pct: w.pct, resetsAt: w.resetsAt }));
@@ -87,5 +88,5 @@ export function readInput(msg: { payload?: unknown; alert?: unknown }): Reading 
   const payload = msg.payload;
   if (isObject(payload) && 'account' in payload && 'limits' in payload) return readOfficial(payload);
   if (isObject(payload) && 'period' in payload && 'blocks' in payload) return readCounts(payload);
-  return { kind: 'bad', problem: 'not an official usage payload (account and limits[]), a token-count payload (period and blocks) or a limit-reached alert' };
+  return { kind: 'bad', problems: [{ key: 'warn.input.unknown' }] };
 }

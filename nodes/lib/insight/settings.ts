@@ -1,5 +1,6 @@
 // The node's properties, as the editor saves them (often strings), turned into
 // validated settings for the insight engine.
+import type { Phrase } from '../phrase';
 
 export interface InsightSettings {
   /** The `payload.account` followed; empty = the first one seen. */
@@ -32,14 +33,13 @@ interface NumberRule {
   min: number;
   max: number;
   integer: boolean;
-  words: string;
 }
 
 const RULES: Record<keyof typeof DEFAULTS, NumberRule> = {
-  elsewherePct: { min: 0, max: 100, integer: false, words: 'a number of points from 0 to 100' },
-  capChangePct: { min: 0, max: 1000, integer: false, words: 'a percentage from 0 to 1000' },
-  minCalibrationPct: { min: 0, max: 100, integer: false, words: 'a number of points from 0 to 100' },
-  windowsKept: { min: 0, max: MAX_WINDOWS_KEPT, integer: true, words: `a whole number from 0 to ${MAX_WINDOWS_KEPT}` },
+  elsewherePct: { min: 0, max: 100, integer: false },
+  capChangePct: { min: 0, max: 1000, integer: false },
+  minCalibrationPct: { min: 0, max: 100, integer: false },
+  windowsKept: { min: 0, max: MAX_WINDOWS_KEPT, integer: true },
 };
 
 function readNumber(value: unknown, rule: NumberRule): number | null {
@@ -50,19 +50,22 @@ function readNumber(value: unknown, rule: NumberRule): number | null {
   return n;
 }
 
-/** Settings plus a plain-words line for every property that had to fall back to its default. */
-export function parseSettings(props: InsightProperties): { settings: InsightSettings; problems: string[] } {
-  const problems: string[] = [];
+/**
+ * Settings plus a warning (a message key and its values) for every property that had to fall
+ * back to its default: `warn.setting.<property>` says what the property must be.
+ */
+export function parseSettings(props: InsightProperties): { settings: InsightSettings; problems: Phrase[] } {
+  const problems: Phrase[] = [];
   const numbers = { ...DEFAULTS } as Record<keyof typeof DEFAULTS, number>;
   for (const key of Object.keys(RULES) as Array<keyof typeof DEFAULTS>) {
     const n = readNumber(props[key], RULES[key]);
     if (n === null) continue;
-    if (Number.isNaN(n)) problems.push(`${key} "${String(props[key]).slice(0, 40)}" is not ${RULES[key].words}; using ${DEFAULTS[key]}`);
+    if (Number.isNaN(n)) problems.push({ key: `warn.setting.${key}`, vars: { value: String(props[key]).slice(0, 40), min: RULES[key].min, max: RULES[key].max, fallback: DEFAULTS[key] } });
     else numbers[key] = n;
   }
   let account = typeof props.account === 'string' ? props.account.trim() : '';
   if (account.length > MAX_ACCOUNT_LENGTH) {
-    problems.push(`account is longer than ${MAX_ACCOUNT_LENGTH} characters; following the first account seen instead`);
+    problems.push({ key: 'warn.setting.account', vars: { max: MAX_ACCOUNT_LENGTH } });
     account = '';
   }
   return { settings: { account, ...numbers }, problems };

@@ -6,6 +6,7 @@
 // kept; no path, prompt, prompt id or session id.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { DAY_MS } from '../constants';
 import { parseTime, sortEntries, entryTokens, type LimitLine, type UsageEntry } from '../code-usage/entries';
 import { limitWall, MAX_TEXT } from '../code-usage/limit-wall';
 import type { Pricer } from '../code-usage/pricing';
@@ -51,7 +52,7 @@ const MAX_LIMIT_LINES = 500;
 const MAX_HOSTS = 1000;
 const MAX_HOST_LENGTH = 128;
 /** Records dated further ahead of Node-RED's clock are refused. */
-const FUTURE_MS = 24 * 3600_000;
+const FUTURE_MS = DAY_MS;
 
 function num(v: AttributeValue | undefined): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;

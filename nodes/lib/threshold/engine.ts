@@ -2,6 +2,7 @@
 // times (epoch ms) so it can live in a persistent Node-RED context store and
 // give the same decisions after a restart.
 import { z } from 'zod';
+import { MINUTE_MS } from '../constants';
 import type { ThresholdSettings, WindowKind } from './settings';
 import type { WindowSample } from './input';
 
@@ -43,7 +44,7 @@ export interface Decision {
 }
 
 /** `resetsAt` moving later by more than this is a new window, not jitter. */
-export const RESET_SHIFT_MS = 60_000;
+export const RESET_SHIFT_MS = MINUTE_MS;
 /** A sample at or below this after a higher one is a fresh window. */
 export const RESET_PCT = 1;
 

@@ -1,5 +1,7 @@
 // One incoming message, start to finish, as the node handles it: read the payload,
 // judge its windows, word the alerts. Pure: state in, state out.
+import type { Phrase } from '../phrase';
+import { MINUTE_MS } from '../constants';
 import type { Alert } from '../alert';
 import { evaluate, type EngineState } from './engine';
 import { readUsage } from './input';
@@ -8,10 +10,10 @@ import { alertFor } from './text';
 
 export { clearAccount, emptyState, restoreState, type EngineState } from './engine';
 export { parseSettings, type ThresholdProperties, type ThresholdSettings } from './settings';
-export { describeAccount } from './status';
+export { describeAccount, type AccountStatus } from './status';
 
 /** Future `fetchedAt` values beyond this are distrusted (clock skew) in favour of the wall clock. */
-const MAX_CLOCK_AHEAD_MS = 60_000;
+const MAX_CLOCK_AHEAD_MS = MINUTE_MS;
 
 /**
  * The engine's clock: the sample's measurement time, so cooldowns count between
@@ -24,8 +26,8 @@ export function sampleTime(fetchedAt: number | null, wallClock: number): number 
 export interface Judgement {
   state: EngineState;
   alerts: Alert[];
-  /** Plain-words problems with the input (each one a warning). */
-  problems: string[];
+  /** Problems with the input, each one a warning for the node to word. */
+  problems: Phrase[];
   /** The account the payload was for; null when it was not usage at all (state unchanged). */
   account: string | null;
   now: number;

@@ -1,7 +1,8 @@
 // Reads a claude-usage output-1 payload (or anything of that shape) into the
-// windows the engine judges. Every problem becomes a plain-words line; a window
+// windows the engine judges. Every problem becomes a warning (a message key); a window
 // with a bad value is left out (no alert, no state change) while the others go on.
 import { z } from 'zod';
+import type { Phrase } from '../phrase';
 import { parseUsagePayload, type ReadUsagePayload } from '../schemas';
 import { MAX_PCT, type WindowKind } from './settings';
 
@@ -21,7 +22,7 @@ export interface UsageReading {
   /** The measurement time (`payload.fetchedAt`), epoch ms, or null when missing or invalid. */
   fetchedAt: number | null;
   windows: WindowSample[];
-  problems: string[];
+  problems: Phrase[];
 }
 
 const PctSchema = z.number().min(0).max(MAX_PCT);
@@ -47,34 +48,34 @@ function paceExhaustsAt(pace: ReadUsagePayload['pace'], kind: WindowKind): strin
   return null;
 }
 
-function readExtra(extraUsage: unknown, problems: string[]): WindowSample | null {
+function readExtra(extraUsage: unknown, problems: Phrase[]): WindowSample | null {
   if (!extraUsage || typeof extraUsage !== 'object') return null;
   const pct = (extraUsage as Record<string, unknown>).pct;
   if (pct === null || pct === undefined) return null; // no monthly limit: nothing to measure against
   if (!PctSchema.safeParse(pct).success) {
-    problems.push(`extra usage: pct ${describeValue(pct)} is not a number from 0 to ${MAX_PCT}`);
+    problems.push({ key: 'warn.input.extraPct', vars: { value: describeValue(pct), max: MAX_PCT } });
     return null;
   }
   return { id: 'extra', kind: 'extra', label: 'Extra usage', pct: pct as number, resetsAt: null, exhaustsAt: null };
 }
 
 /** The payload's windows, or null (with the reason in `problems`) when it is not usage at all. */
-export function readUsage(payload: unknown): UsageReading | { account: null; problems: string[] } {
+export function readUsage(payload: unknown): UsageReading | { account: null; problems: Phrase[] } {
   const parsed = parseUsagePayload(payload);
-  if (!parsed.ok) return { account: null, problems: [`not a claude-usage payload (bad or missing: ${parsed.where})`] };
+  if (!parsed.ok) return { account: null, problems: [{ key: 'warn.input.notUsage', vars: { where: parsed.where } }] };
   const { account, limits, pace } = parsed.payload;
-  const problems: string[] = [];
+  const problems: Phrase[] = [];
   const windows: WindowSample[] = [];
   for (const d of parsed.dropped) {
     if (d.kind !== null && !KIND_OF_LIMIT.has(d.kind)) continue; // a window this node does not judge
-    if (d.field === 'pct' && d.name) problems.push(`${account}: ${d.name} pct ${describeValue(d.value)} is not a number from 0 to ${MAX_PCT}`);
-    else problems.push(`${account}: a limit has a bad or missing ${d.field}`);
+    if (d.field === 'pct' && d.name) problems.push({ key: 'warn.input.pct', vars: { account, window: d.name, value: describeValue(d.value), max: MAX_PCT } });
+    else problems.push({ key: 'warn.input.limitField', vars: { account, field: d.field } });
   }
   for (const { id, kind: limitKind, label, pct, resetsAt } of limits) {
     const kind = KIND_OF_LIMIT.get(limitKind);
     if (!kind) continue;
     if (!PctSchema.safeParse(pct).success) {
-      problems.push(`${account}: ${label} pct ${describeValue(pct)} is not a number from 0 to ${MAX_PCT}`);
+      problems.push({ key: 'warn.input.pct', vars: { account, window: label, value: describeValue(pct), max: MAX_PCT } });
       continue;
     }
     windows.push({ id, kind, label, pct, resetsAt, exhaustsAt: paceExhaustsAt(pace, kind) });

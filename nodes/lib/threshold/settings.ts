@@ -1,5 +1,7 @@
 // The node's properties, as the editor saves them (often strings), turned into
 // validated settings for the engine.
+import type { Phrase } from '../phrase';
+import { HOUR_MS } from '../constants';
 import { resolveTimeZone, isValidTimeZone } from '../format';
 
 export type WindowKind = 'session' | 'weekly' | 'scoped' | 'extra';
@@ -64,32 +66,32 @@ function nonNegativeNumber(value: unknown, fallback: number): number | null {
   return Number.isFinite(n) && n >= 0 ? n : null;
 }
 
-/** Settings plus a plain-words line for every property that had to fall back to its default. */
-export function parseSettings(props: ThresholdProperties): { settings: ThresholdSettings; problems: string[] } {
-  const problems: string[] = [];
+/** Settings plus a warning (a message key and its values) for every property that had to fall back to its default. */
+export function parseSettings(props: ThresholdProperties): { settings: ThresholdSettings; problems: Phrase[] } {
+  const problems: Phrase[] = [];
   const thresholds = {} as Record<WindowKind, number[]>;
   for (const kind of ['session', 'weekly', 'scoped', 'extra'] as const) {
     const given = props[kind] === undefined ? DEFAULTS[kind] : props[kind];
     const { values, invalid } = parseThresholdList(given);
-    if (invalid.length > 0) problems.push(`${kind} thresholds: ignoring ${invalid.map((s) => `"${s}"`).join(', ')} (not a number from 0 to ${MAX_PCT})`);
+    if (invalid.length > 0) problems.push({ key: 'warn.thresholds', vars: { kind, values: invalid.map((s) => `"${s}"`).join(', '), max: MAX_PCT } });
     thresholds[kind] = values;
   }
   let cooldownHours = nonNegativeNumber(props.cooldownHours, DEFAULTS.cooldownHours);
   if (cooldownHours === null) {
-    problems.push(`cooldownHours "${String(props.cooldownHours)}" is not a number of hours >= 0; using ${DEFAULTS.cooldownHours}`);
+    problems.push({ key: 'warn.cooldownHours', vars: { value: String(props.cooldownHours), fallback: DEFAULTS.cooldownHours } });
     cooldownHours = DEFAULTS.cooldownHours;
   }
   let rearmPct = nonNegativeNumber(props.rearmPct, DEFAULTS.rearmPct);
   if (rearmPct === null) {
-    problems.push(`rearmPct "${String(props.rearmPct)}" is not a number >= 0; using ${DEFAULTS.rearmPct}`);
+    problems.push({ key: 'warn.rearmPct', vars: { value: String(props.rearmPct), fallback: DEFAULTS.rearmPct } });
     rearmPct = DEFAULTS.rearmPct;
   }
   const tz = typeof props.timezone === 'string' ? props.timezone.trim() : '';
-  if (tz && !isValidTimeZone(tz)) problems.push(`timezone "${tz}" is not an IANA time zone; using the system's`);
+  if (tz && !isValidTimeZone(tz)) problems.push({ key: 'warn.timezone', vars: { value: tz } });
   return {
     settings: {
       thresholds,
-      cooldownMs: Math.round(cooldownHours * 3600_000),
+      cooldownMs: Math.round(cooldownHours * HOUR_MS),
       rearmPct,
       notifyReset: toBoolean(props.notifyReset),
       pace: toBoolean(props.pace),

@@ -1,4 +1,5 @@
 // Decisions in words: the spec's alert message, with times in the configured zone.
+import { MINUTE_MS } from '../constants';
 import { makeAlert, type Alert } from '../alert';
 import { formatClock, formatDuration, formatPct, formatReset } from '../format';
 import type { Decision } from './engine';
@@ -11,7 +12,7 @@ function withReset(text: string, resetsAt: string | null, timeZone: string, now:
 /** "at 13:10 (in 1h 5m)", or "now" when the time has passed. */
 function when(iso: string, timeZone: string, now: Date): string {
   const at = new Date(iso);
-  const minutes = (at.getTime() - now.getTime()) / 60_000;
+  const minutes = (at.getTime() - now.getTime()) / MINUTE_MS;
   if (minutes <= 0) return 'now';
   return `at ${formatClock(at, timeZone, now)} (in ${formatDuration(minutes)})`;
 }

@@ -43,14 +43,11 @@ export function handleInOrder<M extends NodeMessageInFlow>(node: Node, ready: Pr
 
 /**
  * The node's config brought to this release's shape (see config-version); a newer one is used
- * as it is, with a warning worded by `_` from the node's `<type>.warn.newerConfig` text.
+ * as it is, with a warning worded by `_` from `<catalog>.warn.newerConfig` (the node's own
+ * catalog unless its node set shares one).
  */
-export function currentConfig<T extends object>(node: Node, type: string, config: T, _?: Translate): T & { version: number } {
+export function currentConfig<T extends object>(node: Node, type: string, config: T, _: Translate, catalog = type): T & { version: number } {
   const migrated = migrateConfig(type, config);
-  if (migrated.newer) {
-    const version = migrated.from;
-    // a node set whose catalog has no such text yet is told in English
-    node.warn(_ ? _(`${type}.warn.newerConfig`, { version }) : `saved by a newer release of this package (config version ${version}); settings this release does not know are ignored`);
-  }
+  if (migrated.newer) node.warn(_(`${catalog}.warn.newerConfig`, { version: migrated.from }));
   return migrated.config;
 }

@@ -71,9 +71,7 @@ describe('node config versions', () => {
       assert.ok(warned.some((w) => /newer release/.test(w) && w.includes(`config version ${CONFIG_VERSION + 1}`)), warned.join('\n'));
     });
 
-    // Every node type but the channel nodes, whose texts live with their own node set.
-    const WORDED = ['claude-account', 'claude-code-telemetry', 'claude-code-usage', 'claude-hass', 'claude-insight', 'claude-statusline', 'claude-threshold', 'claude-usage'];
-    for (const type of WORDED) {
+    for (const type of nodeTypes()) {
       it(`${type} warns about a config from a newer release in German`, async () => {
         const extra = type === 'claude-code-usage' ? { mode: 'demo' } : {};
         await helper.load(node(type, 'de'), [{ id: 'n1', type, version: CONFIG_VERSION + 1, ...extra }]);

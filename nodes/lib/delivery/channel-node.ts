@@ -130,7 +130,7 @@ export function registerChannelNode<C>(RED: NodeAPI, spec: ChannelSpec<C>): void
 
   function ChannelNode(this: Node, def: NodeDef) {
     RED.nodes.createNode(this, def);
-    def = currentConfig(this, spec.type, def);
+    def = currentConfig(this, spec.type, def, RED._, 'claude-channels');
     const node = this;
     const config = spec.config(def as unknown as Properties, credentialsOf(node));
     const secrets = adapter.secrets(config);

@@ -4,6 +4,7 @@ import { makeAlert, type Alert, type AlertFields } from '../alert';
 import { formatClock, formatDuration, formatReset } from '../format';
 import type { LimitLine } from './entries';
 import type { CodeUsagePayload } from './report';
+import { MINUTE_MS } from '../constants';
 
 export interface BlockAlertOptions {
   host: string;
@@ -53,7 +54,7 @@ export class BlockAlerts {
     this.activeId = block ? block.id : null;
 
     if (block) {
-      const minutesLeft = (Date.parse(block.endTime) - now) / 60_000;
+      const minutesLeft = (Date.parse(block.endTime) - now) / MINUTE_MS;
       if (minutesLeft <= this.opts.blockEndingMinutes && this.endingSentFor !== block.id) {
         this.endingSentFor = block.id;
         alert({
@@ -65,7 +66,7 @@ export class BlockAlerts {
         });
       }
       const last = block.actualEndTime ?? block.startTime;
-      const idleMinutes = (now - Date.parse(last)) / 60_000;
+      const idleMinutes = (now - Date.parse(last)) / MINUTE_MS;
       if (idleMinutes >= this.opts.inactivityMinutes && this.idleSpell !== last) {
         this.idleSpell = last;
         alert({

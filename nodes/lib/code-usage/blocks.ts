@@ -1,7 +1,7 @@
 // 5-hour session blocks, as `ccusage blocks` (ccusage 20) computes them: a block
 // starts at the UTC hour floor of its first entry and lasts 5 hours; an entry more
 // than 5 hours after the block's start or after the previous entry starts a new one.
-import { HOUR_MS, SESSION_WINDOW_MS } from '../constants';
+import { HOUR_MS, MINUTE_MS, SESSION_WINDOW_MS } from '../constants';
 import { entryTokens, type UsageEntry } from './entries';
 
 export const BLOCK_MS = SESSION_WINDOW_MS;
@@ -134,7 +134,7 @@ function makeShape(sorted: UsageEntry[], from: number, to: number, start: number
 
 /** Rates over the span from the block's first to its last entry; null when that span is empty. */
 export function burnRate(block: Block, firstT: number, lastT: number): BurnRate | null {
-  const minutes = (lastT - firstT) / 60_000;
+  const minutes = (lastT - firstT) / MINUTE_MS;
   if (minutes <= 0) return null;
   return {
     tokensPerMinute: block.totalTokens / minutes,
@@ -145,7 +145,7 @@ export function burnRate(block: Block, firstT: number, lastT: number): BurnRate 
 
 /** Where the block ends up if the burn rate holds until its end. */
 export function projection(block: Block, rate: BurnRate, now: number): Projection {
-  const remaining = Math.max(0, (Date.parse(block.endTime) - now) / 60_000);
+  const remaining = Math.max(0, (Date.parse(block.endTime) - now) / MINUTE_MS);
   return {
     totalTokens: Math.round(block.totalTokens + rate.tokensPerMinute * remaining),
     totalCost: Math.round((block.costUSD + (rate.costPerHour / 60) * remaining) * 100) / 100,

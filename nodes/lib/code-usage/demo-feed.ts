@@ -4,9 +4,10 @@
 import { demoRequests } from './demo';
 import type { LimitLine, UsageEntry } from './entries';
 import type { Pricer } from './pricing';
+import { DAY_MS } from '../constants';
 
 /** How far back a demo machine's history reaches: more than a billing period. */
-export const DEMO_HISTORY_MS = 35 * 86_400_000;
+export const DEMO_HISTORY_MS = 35 * DAY_MS;
 
 export class DemoFeed {
   readonly limitLines: LimitLine[] = [];

@@ -6,6 +6,7 @@
 // you watch); before and after it, one working spell in each 6-hour stretch of the day.
 
 import { hash, unit } from '../claude/demo';
+import { HOUR_MS, MINUTE_MS } from '../constants';
 
 export interface DemoRequest {
   /** epoch ms */
@@ -19,18 +20,17 @@ export interface DemoRequest {
   id: string;
 }
 
-const MINUTE = 60_000;
-const STRETCH_MS = 6 * 3_600_000;
-const LIVE_LEAD_MS = 40 * MINUTE;
-const LIVE_LENGTH_MS = 4 * 3_600_000;
-const PAUSE_AT_MS = 95 * MINUTE;
-const PAUSE_MS = 12 * MINUTE;
+const STRETCH_MS = 6 * HOUR_MS;
+const LIVE_LEAD_MS = 40 * MINUTE_MS;
+const LIVE_LENGTH_MS = 4 * HOUR_MS;
+const PAUSE_AT_MS = 95 * MINUTE_MS;
+const PAUSE_MS = 12 * MINUTE_MS;
 const MODELS = ['claude-sonnet-4-5-20250929', 'claude-sonnet-4-5-20250929', 'claude-opus-4-5-20251101', 'claude-haiku-4-5-20251001'];
 
 /** The working spell of the 6-hour stretch that starts at `stretchStart`: [start, end). */
 function spell(host: string, stretchStart: number): [number, number] {
-  const start = stretchStart + Math.floor(unit(`${host}/spell/${stretchStart}`) * 90) * MINUTE;
-  const length = (60 + Math.floor(unit(`${host}/length/${stretchStart}`) * 150)) * MINUTE;
+  const start = stretchStart + Math.floor(unit(`${host}/spell/${stretchStart}`) * 90) * MINUTE_MS;
+  const length = (60 + Math.floor(unit(`${host}/length/${stretchStart}`) * 150)) * MINUTE_MS;
   return [start, start + length];
 }
 
@@ -42,7 +42,7 @@ function active(host: string, minute: number, anchor: number): boolean {
     return into < PAUSE_AT_MS || into >= PAUSE_AT_MS + PAUSE_MS;
   }
   // the spells next to the live session keep a gap of five hours from it, so it opens a block of its own
-  if (minute >= liveStart - 5 * 3_600_000 && minute < liveEnd + 3_600_000) return false;
+  if (minute >= liveStart - 5 * HOUR_MS && minute < liveEnd + HOUR_MS) return false;
   const stretch = Math.floor(minute / STRETCH_MS) * STRETCH_MS;
   const [s, e] = spell(host, stretch);
   return minute >= s && minute < e;
@@ -56,12 +56,12 @@ function active(host: string, minute: number, anchor: number): boolean {
 export function demoRequests(host: string, from: number, to: number, anchor: number): DemoRequest[] {
   const out: DemoRequest[] = [];
   const name = host || 'demo';
-  const first = Math.floor(from / MINUTE) * MINUTE;
-  for (let minute = first; minute < to; minute += MINUTE) {
+  const first = Math.floor(from / MINUTE_MS) * MINUTE_MS;
+  for (let minute = first; minute < to; minute += MINUTE_MS) {
     if (!active(name, minute, anchor)) continue;
     const n = Math.floor(unit(`${name}/n/${minute}`) * 4); // 0..3
     for (let i = 0; i < n; i++) {
-      const t = minute + Math.floor(unit(`${name}/t/${minute}/${i}`) * MINUTE);
+      const t = minute + Math.floor(unit(`${name}/t/${minute}/${i}`) * MINUTE_MS);
       if (t < from || t >= to) continue;
       const r = (k: string): number => unit(`${name}/${k}/${minute}/${i}`);
       out.push({

@@ -22,6 +22,7 @@ import { readWallLines, type LineFields, type LineParser } from './line-parser';
 import { createLineParser } from './line-scanner';
 import type { PriceOverride } from './pricing';
 import { TreeWatch } from './tree-watch';
+import { MINUTE_MS } from '../constants';
 
 const NEWLINE = 0x0a;
 const CHUNK = 1 << 20;
@@ -41,7 +42,7 @@ const YIELD_EVERY = 8 << 20;
  */
 const PARALLEL_MIN_BYTES = 160 << 20;
 /** Longest time between two scans that stat every file, change notices or not. */
-export const FULL_PASS_MS = 10 * 60_000;
+export const FULL_PASS_MS = 10 * MINUTE_MS;
 
 export interface ReaderOptions {
   /** use change notices (default true), or this watch */

@@ -5,7 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '../alert';
-import { DELIVERY_TIMEOUT_MS } from '../constants';
+import { DELIVERY_TIMEOUT_MS, MINUTE_MS } from '../constants';
 import { httpRequest, NetworkError, type HttpRequest, type HttpResponse, type Transport } from '../http';
 import { redact } from '../redact';
 import { backoffDelay } from '../retry';
@@ -139,7 +139,7 @@ export function describeOutcome(service: string, outcome: AttemptOutcome): strin
 function failureMessage(service: string, outcome: AttemptOutcome, decision: RetryDecision, attempts: number): string {
   let text = describeOutcome(service, outcome);
   if (!decision.retry && decision.why === 'wait-too-long' && decision.waitMs) {
-    text += ` — asked to wait ${formatDuration(decision.waitMs / 60_000)}, not retried`;
+    text += ` — asked to wait ${formatDuration(decision.waitMs / MINUTE_MS)}, not retried`;
   } else if (attempts > 1) {
     text += ` (after ${attempts} attempts)`;
   }

@@ -75,6 +75,31 @@ function holderAlive() {
   }
 }
 
+const TAKEOVER_DIR = `${TURN_DIR}.takeover`;
+
+/**
+ * Removes a turn whose holder has died. Takeovers go one at a time (a second lock, itself
+ * taken over after 5 s), and the holder is checked again under it: a process that saw the
+ * same dead holder a moment ago must not remove the turn another process has taken since.
+ */
+function takeOverDeadTurn() {
+  try {
+    fs.mkdirSync(TAKEOVER_DIR);
+  } catch {
+    try {
+      if (Date.now() - fs.statSync(TAKEOVER_DIR).mtimeMs > 5_000) fs.rmSync(TAKEOVER_DIR, { recursive: true, force: true });
+    } catch {
+      // released meanwhile
+    }
+    return;
+  }
+  try {
+    if (fs.existsSync(TURN_DIR) && !holderAlive()) fs.rmSync(TURN_DIR, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(TAKEOVER_DIR, { recursive: true, force: true });
+  }
+}
+
 /**
  * Waits until no other test process on this machine holds the browser turn, takes it and
  * returns its release. A turn whose holder has died is taken over. Use it in a describe's
@@ -82,9 +107,9 @@ function holderAlive() {
  * in the after hook, last thing.
  */
 async function takeBrowserTurn(hook) {
-  const timeout = hook.timeout();
+  const timeout = hook.timeout(); // 0: timeouts are off (--no-timeout, --inspect) and stay off
   const started = Date.now();
-  hook.timeout(TURN_WAIT_MS + timeout);
+  if (timeout > 0) hook.timeout(TURN_WAIT_MS + timeout);
   const until = started + TURN_WAIT_MS;
   for (;;) {
     try {
@@ -94,14 +119,7 @@ async function takeBrowserTurn(hook) {
     } catch (err) {
       if (err.code !== 'EEXIST') throw err;
       if (!holderAlive()) {
-        // a rename is atomic: of several processes taking over a dead turn, one moves it away
-        const stale = `${TURN_DIR}.stale-${process.pid}`;
-        try {
-          fs.renameSync(TURN_DIR, stale);
-          fs.rmSync(stale, { recursive: true, force: true });
-        } catch {
-          // another process took it over first
-        }
+        takeOverDeadTurn();
         continue;
       }
       if (Date.now() > until) throw new Error(`waited ${TURN_WAIT_MS / 60_000} min for another test process's browser tests (${TURN_DIR})`, { cause: err });
@@ -109,7 +127,7 @@ async function takeBrowserTurn(hook) {
     }
   }
   // mocha measures a hook from its start: its own time comes on top of the wait
-  hook.timeout(timeout + (Date.now() - started));
+  if (timeout > 0) hook.timeout(timeout + (Date.now() - started));
   let held = true;
   const release = () => {
     if (!held) return;

@@ -104,6 +104,22 @@ describe('code-usage TreeWatch', () => {
     assert.equal(watch.active, true);
   });
 
+  it('drops a watch whose directory itself was deleted or moved, and watches it again at the next sync', () => {
+    const fake = fakeWatch();
+    const watch = new TreeWatch(10, fake);
+    watch.sync(new Set(['/p/a', '/p/b']));
+    watch.take();
+    const ended = fake.watchers.get('/p/a');
+    ended.listener('rename', 'a');
+    assert.equal(ended.closed, true);
+    assert.equal(watch.size, 1);
+    assert.equal(watch.take().all, true);
+    watch.sync(new Set(['/p/a', '/p/b']));
+    assert.equal(watch.size, 2);
+    assert.notEqual(fake.watchers.get('/p/a'), ended, 'a new watch');
+    assert.deepEqual([...watch.take().dirs], ['/p/a'], 'the new watch looks once');
+  });
+
   it('gives up for good when the system refuses a watch or the tree has too many directories', () => {
     const fake = fakeWatch();
     const refused = new TreeWatch(10, fake);
@@ -244,6 +260,69 @@ describe('code-usage LogReader with change notices', function () {
     now += 1_000;
     await r.scan();
     assert.equal(r.store.size, before + 2, 'every scan stats everything now');
+  });
+
+  it('follows a project deleted and made again, and keeps notices through the next full pass', async () => {
+    let now = 0;
+    const r = reader({ fullPassMs: 60_000, now: () => now });
+    try {
+      await r.scan();
+      await r.scan();
+      const project = path.dirname(logFiles()[0]);
+      fs.rmSync(project, { recursive: true });
+      now += 1_000;
+      await r.scan();
+      fs.mkdirSync(project);
+      fs.writeFileSync(path.join(project, 'again.jsonl'), line('2026-12-07T11:00:00Z'));
+      now += 1_000;
+      await r.scan();
+      const size = r.store.size;
+      for (let i = 0; i < 2; i++) {
+        fs.appendFileSync(path.join(project, 'again.jsonl'), line(`2026-12-07T11:1${i}:00Z`));
+        now += 1_000;
+        const s = await r.scan();
+        assert.equal(s.watched, true, `scan ${i} used notices`);
+        assert.equal(r.store.size, size + i + 1, 'the new directory is watched');
+      }
+      now += 60_000;
+      await r.scan();
+      now += 1_000;
+      await r.scan();
+      assert.equal(r.watching, true, 'nothing was missed, so notices stay');
+    } finally {
+      r.abort();
+    }
+  });
+
+  it('drops a removed directory that held no log without reading everything again', async () => {
+    const r = reader();
+    try {
+      const empty = path.join(path.dirname(logFiles()[0]), 'empty-session');
+      fs.mkdirSync(empty);
+      await r.scan();
+      await r.scan();
+      fs.rmdirSync(empty);
+      const s = await r.scan();
+      assert.equal(s.fromScratch, false);
+      assert.equal(s.bytesRead, 0);
+    } finally {
+      r.abort();
+    }
+  });
+
+  it('reads a root added after the start at the next scan', async () => {
+    const store = new EntryStore(new Pricer());
+    const r = new LogReader([], store);
+    try {
+      await r.scan();
+      await r.scan();
+      r.roots.push(projects);
+      const s = await r.scan();
+      assert.ok(s.files > 3 && store.size > 0, 'read at once, not at the next full pass');
+      assert.equal(s.watched, false);
+    } finally {
+      r.abort();
+    }
   });
 
   it('keeps notices when the full pass finds only what notices told of', async () => {

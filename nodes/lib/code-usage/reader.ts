@@ -230,6 +230,8 @@ export class LogReader {
   private readonly fullPassMs: number;
   private readonly now: () => number;
   private lastFullPass = -Infinity;
+  /** the roots the last full pass read (the node adds roots that appear later) */
+  private rootsRead = '';
   /** the set of known directories changed since the watch last followed it */
   private dirsChanged = true;
   /** directories holding symbolic links to logs: a write to a link's target sends no notice here */
@@ -317,11 +319,12 @@ export class LogReader {
   private async changes(): Promise<Set<string> | null> {
     const watch = this.watch;
     if (!watch || !watch.active || this.aborted) return null;
-    if (this.lastFullPass === -Infinity) {
+    if (this.lastFullPass === -Infinity || this.roots.join('\0') !== this.rootsRead) {
       watch.take(); // the full pass looks everywhere
       return null;
     }
-    if (this.dirsChanged) {
+    // a watch that ended (its directory deleted or moved, an error) is set up again
+    if (this.dirsChanged || watch.size !== this.dirs.size) {
       // directories watched from now on come back as changed once: nothing between their listing and their watch is missed
       watch.sync(new Set(this.dirs.keys()));
       this.dirsChanged = false;
@@ -352,8 +355,12 @@ export class LogReader {
     let plan: ReturnType<LogReader['plan']>;
     if (changed) {
       const listed = this.listChanged(changed);
-      plan = listed === 'start-over' ? listed : this.plan(listed, false);
-      this.stats.watched = true;
+      if (listed === 'full') {
+        plan = this.fullPlan();
+      } else {
+        plan = this.plan(listed, false);
+        this.stats.watched = true;
+      }
     } else {
       plan = this.fullPlan();
     }
@@ -369,6 +376,7 @@ export class LogReader {
 
   private fullPlan(): ReturnType<LogReader['plan']> {
     this.lastFullPass = this.now();
+    this.rootsRead = this.roots.join('\0');
     this.linked = new Set();
     const plan = this.plan(this.listFiles(), true);
     this.reported = new Set();
@@ -477,7 +485,8 @@ export class LogReader {
         this.files.set(file, state);
       }
       if (st.size !== state.size || st.mtimeMs !== state.mtimeMs) {
-        if (full && state.size >= 0) this.suspect(path.dirname(file));
+        // a write moves the mtime; a size alone can differ after a read that failed
+        if (full && state.size >= 0 && st.mtimeMs !== state.mtimeMs) this.suspect(path.dirname(file));
         state.mtimeMs = st.mtimeMs;
         this.version++;
         plan.push([file, state, st.size]);
@@ -499,9 +508,10 @@ export class LogReader {
 
   /**
    * The files of the directories that sent notices, each re-listed when its mtime moved,
-   * new subdirectories read whole; 'start-over' when a file or directory the reader knew is gone.
+   * new subdirectories read whole; 'full' when a file or directory the reader knew is gone
+   * (the full pass then decides, as without notices, whether to start over).
    */
-  private listChanged(dirs: Iterable<string>): string[] | 'start-over' {
+  private listChanged(dirs: Iterable<string>): string[] | 'full' {
     const out: string[] = [];
     for (const dir of dirs) {
       let known = this.dirs.get(dir);
@@ -510,14 +520,14 @@ export class LogReader {
       try {
         st = fs.statSync(dir);
       } catch {
-        return 'start-over';
+        return 'full';
       }
       if (st.mtimeMs !== known.mtimeMs) {
         const listing = this.readListing(dir, st.mtimeMs);
         if (listing) {
           const files = new Set(listing.files);
           const subdirs = new Set(listing.dirs);
-          if (known.files.some((f) => !files.has(f)) || known.dirs.some((d) => !subdirs.has(d))) return 'start-over';
+          if (known.files.some((f) => !files.has(f)) || known.dirs.some((d) => !subdirs.has(d))) return 'full';
           for (const sub of listing.dirs) if (!this.dirs.has(sub)) this.listDir(sub, out);
           known = listing;
         }

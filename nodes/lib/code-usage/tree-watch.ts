@@ -3,11 +3,13 @@
 // change instead of every file of the tree.
 //
 // A notice names the directory it came from; the reader re-lists and re-stats that
-// directory alone. Whatever cannot be watched (a watcher error, a directory that vanished
-// while being watched) makes the next scan a full one, which watches again. More
+// directory alone. A watch that ends (a watcher error, its directory deleted or moved) or
+// cannot begin (a directory gone before its watch) makes the next scan a full one, and the
+// reader's next sync watches what is there again. More
 // directories than `limit`, or a system out of watches, turns watching off: every scan is a
 // full one, as without notices.
 import fs from 'node:fs';
+import path from 'node:path';
 
 /** More directories than this are not watched (each costs one inotify watch of the user's limit). */
 export const MAX_WATCHED_DIRS = 8192;
@@ -19,9 +21,9 @@ export interface TreeChanges {
   dirs: Set<string>;
 }
 
-export type WatchFn = (dir: string, options: fs.WatchOptions, listener: () => void) => fs.FSWatcher;
+export type WatchFn = (dir: string, options: fs.WatchOptions, listener: (event: string, filename: string | null) => void) => fs.FSWatcher;
 
-const defaultWatch: WatchFn = (dir, options, listener) => fs.watch(dir, options, listener);
+const defaultWatch: WatchFn = (dir, options, listener) => fs.watch(dir, options, (event, filename) => listener(event, filename === null ? null : String(filename)));
 
 export class TreeWatch {
   private readonly watchers = new Map<string, fs.FSWatcher>();
@@ -58,7 +60,12 @@ export class TreeWatch {
       if (this.watchers.has(dir)) continue;
       let watcher: fs.FSWatcher;
       try {
-        watcher = this.watch(dir, { persistent: false }, () => this.dirty.add(dir));
+        const name = path.basename(dir);
+        watcher = this.watch(dir, { persistent: false }, (event, filename) => {
+          this.dirty.add(dir);
+          // a notice about the directory itself: it was deleted or moved, and its watch ends
+          if (filename === name) this.drop(dir);
+        });
       } catch (err) {
         // a directory gone since it was listed is the next full scan's to find
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -67,15 +74,18 @@ export class TreeWatch {
         }
         return this.giveUp(); // ENOSPC (no watches left), EMFILE, a file system without notices
       }
-      watcher.on('error', () => {
-        watcher.close();
-        this.watchers.delete(dir);
-        this.all = true;
-      });
+      watcher.on('error', () => this.drop(dir));
       this.watchers.set(dir, watcher);
       this.dirty.add(dir);
     }
     return true;
+  }
+
+  /** Stops watching `dir` (the next sync watches it again, if it is still there) and asks for a full look. */
+  private drop(dir: string): void {
+    this.watchers.get(dir)?.close();
+    this.watchers.delete(dir);
+    this.all = true;
   }
 
   /** What changed since the last take, and forgets it. */

@@ -301,10 +301,16 @@ describe('code-usage LogReader with change notices', function () {
       fs.mkdirSync(empty);
       await r.scan();
       await r.scan();
-      fs.rmdirSync(empty);
+      fs.mkdirSync(path.join(empty, 'subagents'));
+      await r.scan();
+      await r.scan();
+      fs.rmSync(empty, { recursive: true });
       const s = await r.scan();
       assert.equal(s.fromScratch, false);
       assert.equal(s.bytesRead, 0);
+      const after = await countingStats(() => r.scan());
+      assert.equal(after.result.watched, true, 'notices go on without the removed directories');
+      assert.equal(after.calls, 0);
     } finally {
       r.abort();
     }

@@ -537,6 +537,13 @@ export class LogReader {
     return out;
   }
 
+  /** Forgets the listings of a directory that is gone and of everything under it. */
+  private forgetTree(dir: string): void {
+    const under = dir + path.sep;
+    for (const known of this.dirs.keys()) if (known === dir || known.startsWith(under)) this.dirs.delete(known);
+    this.dirsChanged = true;
+  }
+
   /** A directory's .jsonl files and subdirectories (null: unreadable, counted). */
   private readListing(dir: string, mtimeMs: number): DirState | null {
     const listing: DirState = { mtimeMs, files: [], dirs: [] };
@@ -553,6 +560,8 @@ export class LogReader {
       this.stats.unreadable++;
       return null;
     }
+    const before = this.dirs.get(dir);
+    if (before) for (const sub of before.dirs) if (!listing.dirs.includes(sub)) this.forgetTree(sub);
     this.dirs.set(dir, listing);
     this.version++;
     this.dirsChanged = true;

@@ -523,13 +523,11 @@ export class LogReader {
         return 'full';
       }
       if (st.mtimeMs !== known.mtimeMs) {
-        const listing = this.readListing(dir, st.mtimeMs);
-        if (listing) {
-          const files = new Set(listing.files);
-          const subdirs = new Set(listing.dirs);
-          if (known.files.some((f) => !files.has(f)) || known.dirs.some((d) => !subdirs.has(d))) return 'full';
-          for (const sub of listing.dirs) if (!this.dirs.has(sub)) this.listDir(sub, out);
-          known = listing;
+        const read = this.readListing(dir, st.mtimeMs);
+        if (read) {
+          if (read.lost) return 'full';
+          for (const sub of read.listing.dirs) if (!this.dirs.has(sub)) this.listDir(sub, out);
+          known = read.listing;
         }
       }
       for (const f of known.files) out.push(f);
@@ -544,8 +542,12 @@ export class LogReader {
     this.dirsChanged = true;
   }
 
-  /** A directory's .jsonl files and subdirectories (null: unreadable, counted). */
-  private readListing(dir: string, mtimeMs: number): DirState | null {
+  /**
+   * A directory's .jsonl files and subdirectories (null: unreadable, counted), kept as its
+   * listing; `lost`: a file or subdirectory of the listing before is gone (a gone
+   * subdirectory's listings are forgotten with it).
+   */
+  private readListing(dir: string, mtimeMs: number): { listing: DirState; lost: boolean } | null {
     const listing: DirState = { mtimeMs, files: [], dirs: [] };
     try {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -560,12 +562,22 @@ export class LogReader {
       this.stats.unreadable++;
       return null;
     }
+    let lost = false;
     const before = this.dirs.get(dir);
-    if (before) for (const sub of before.dirs) if (!listing.dirs.includes(sub)) this.forgetTree(sub);
+    if (before) {
+      const files = new Set(listing.files);
+      const subdirs = new Set(listing.dirs);
+      lost = before.files.some((f) => !files.has(f));
+      for (const sub of before.dirs) {
+        if (subdirs.has(sub)) continue;
+        lost = true;
+        this.forgetTree(sub);
+      }
+    }
     this.dirs.set(dir, listing);
     this.version++;
     this.dirsChanged = true;
-    return listing;
+    return { listing, lost };
   }
 
   private listFiles(): string[] {
@@ -588,9 +600,9 @@ export class LogReader {
     let known = this.dirs.get(dir);
     if (!known || known.mtimeMs !== st.mtimeMs) {
       if (known) this.suspect(dir);
-      const listing = this.readListing(dir, st.mtimeMs);
-      if (!listing) return;
-      known = listing;
+      const read = this.readListing(dir, st.mtimeMs);
+      if (!read) return;
+      known = read.listing;
     }
     for (const f of known.files) out.push(f);
     for (const d of known.dirs) this.listDir(d, out);

@@ -14,9 +14,9 @@ import { deliver, DeliveryError, type DeliveryOptions, type DeliveryResult } fro
 import { destinationQueues, QueueFullError } from './queue';
 import type { ChannelAdapter, ChannelSpec, Credentials, Properties } from './types';
 import { currentConfig } from '../lifecycle';
+import type { Translate } from '../phrase';
 
 /** RED._ of the channels' node set. */
-export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 /** What `msg.delivery` carries. */
 export interface DeliveryReport {
